@@ -1,0 +1,100 @@
+/** Builds the fastify app with everything injected; never listens (see server.ts). */
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { IdentityDirectory } from './auth/identities.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadConfig, type Config } from './config.js';
+import { ApiError } from './errors/catalogue.js';
+import { tokenAuthenticator } from './http/authenticate.js';
+import { registerErrorHandling } from './http/errors.js';
+import type { OcrEngine } from './ocr/engine.js';
+import { TesseractEngine } from './ocr/tesseract-engine.js';
+import { DOCUMENT_TYPES } from './recognition/registry.js';
+import { healthRoutes } from './routes/health.js';
+import { iamRoutes } from './routes/iam.js';
+import { ocrRoutes } from './routes/ocr.js';
+
+export interface AppOptions {
+  config?: Readonly<Config>;
+  /** The OCR engine; when omitted a tesseract.js pool is created and closed with the app. */
+  engine?: OcrEngine;
+  clock?: Clock;
+  /** Where log lines go; defaults to stdout. Tests pass a stream to read them. */
+  logStream?: NodeJS.WritableStream;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+  interface FastifyInstance {
+    ocrEngine: OcrEngine;
+  }
+}
+
+/** Never logged: credentials and image bytes. */
+const REDACTED = [
+  'req.headers["x-auth-token"]',
+  'req.headers.authorization',
+  'res.headers["x-subject-token"]',
+];
+
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const config = options.config ?? loadConfig();
+  const clock = options.clock ?? systemClock;
+  const ownsEngine = !options.engine;
+  const engine: OcrEngine =
+    options.engine ?? new TesseractEngine({ workers: config.ocrWorkers, timeoutMs: config.ocrTimeoutMs });
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomBytes(16).toString('hex'),
+    requestIdHeader: false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Keep the raw bytes: AK/SK signatures are computed over them, never over re-serialised JSON.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(ApiError.of('ModelArts.4105'), undefined);
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(ApiError.of('ModelArts.4105'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  registerErrorHandling(app);
+  app.decorate('ocrEngine', engine);
+
+  const identities = new IdentityDirectory(config.identities);
+  await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm() });
+  await app.register(iamRoutes, { config, clock, identities });
+  await app.register(ocrRoutes, {
+    documents: DOCUMENT_TYPES,
+    engine,
+    clock,
+    authenticate: tokenAuthenticator(config.tokenSecret, clock),
+    fetchImage: async () => {
+      throw ApiError.of('ModelArts.4603');
+    },
+  });
+
+  if (config.warmup) {
+    app.addHook('onReady', async () => {
+      void engine.warm().catch((error: unknown) => app.log.error({ err: error }, 'OCR engine failed to start'));
+    });
+  }
+  if (ownsEngine) app.addHook('onClose', async () => engine.close());
+  return app;
+}

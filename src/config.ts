@@ -1,0 +1,148 @@
+/**
+ * The one door for configuration: defaults, then an optional JSON file (OCR_MOCK_CONFIG),
+ * then environment variables, then programmatic overrides. Validated once, returned frozen.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Project = Type.Object({
+  id: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }),
+  name: Type.String({ minLength: 1 }),
+});
+
+const Identity = Type.Object({
+  domain: Type.String({ minLength: 1 }),
+  user: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+  projects: Type.Array(Project, { minItems: 1 }),
+});
+
+const AccessKey = Type.Object({
+  ak: Type.String({ minLength: 1 }),
+  sk: Type.String({ minLength: 1 }),
+  /** The domain the key belongs to; it may call any project of that domain's identities. */
+  domain: Type.String({ minLength: 1 }),
+});
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  /** Largest request body accepted; more gives ModelArts.4104. Base64 of a 10 MB image is ~13.4 MB. */
+  bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  /** tesseract.js workers in the pool. */
+  ocrWorkers: Type.Integer({ minimum: 1, maximum: 16 }),
+  /** A recognition that takes longer is abandoned with ModelArts.4402 and its worker replaced. */
+  ocrTimeoutMs: Type.Integer({ minimum: 100 }),
+  /** Start the OCR workers at boot (true) or on the first request (false). */
+  warmup: Type.Boolean(),
+  /** HMAC key that signs tokens; replicas sharing it accept each other's tokens. */
+  tokenSecret: Type.String({ minLength: 8 }),
+  tokenTtlSeconds: Type.Integer({ minimum: 1 }),
+  identities: Type.Array(Identity, { minItems: 1 }),
+  accessKeys: Type.Array(AccessKey),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+export type Identity = Static<typeof Identity>;
+export type ProjectRef = Static<typeof Project>;
+export type AccessKeyPair = Static<typeof AccessKey>;
+
+export const DEFAULT_PROJECT = Object.freeze({ id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ae-ad-1' });
+
+export function defaultConfig(): Config {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    logLevel: 'info',
+    bodyLimitBytes: 14 * 1024 * 1024,
+    ocrWorkers: Math.max(1, Math.min(2, availableParallelism())),
+    ocrTimeoutMs: 30_000,
+    warmup: true,
+    tokenSecret: 'ocr-mock-sandbox-token-secret',
+    tokenTtlSeconds: 24 * 60 * 60,
+    identities: [
+      { domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] },
+    ],
+    accessKeys: [
+      { ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' },
+    ],
+  };
+}
+
+/** Environment variable → config key. Every one is listed in the README. */
+export const ENV_VARIABLES = {
+  HOST: 'host',
+  PORT: 'port',
+  LOG_LEVEL: 'logLevel',
+  OCR_MOCK_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  OCR_MOCK_OCR_WORKERS: 'ocrWorkers',
+  OCR_MOCK_OCR_TIMEOUT_MS: 'ocrTimeoutMs',
+  OCR_MOCK_WARMUP: 'warmup',
+  OCR_MOCK_TOKEN_SECRET: 'tokenSecret',
+  OCR_MOCK_TOKEN_TTL_SECONDS: 'tokenTtlSeconds',
+} as const satisfies Record<string, keyof Config>;
+
+export const CONFIG_FILE_VARIABLE = 'OCR_MOCK_CONFIG';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
+  const values: Partial<Record<keyof Config, unknown>> = {};
+  for (const [variable, key] of Object.entries(ENV_VARIABLES)) {
+    const raw = env[variable];
+    if (raw !== undefined && raw !== '') values[key] = raw;
+  }
+  return values;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not a JSON object: ${(error as Error).message}`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  overrides?: Partial<Config>;
+}
+
+export function loadConfig({ env = process.env, overrides = {} }: LoadConfigOptions = {}): Readonly<Config> {
+  const filePath = env[CONFIG_FILE_VARIABLE];
+  const merged: Record<string, unknown> = {
+    ...defaultConfig(),
+    ...(filePath ? readConfigFile(filePath) : {}),
+    ...fromEnvironment(env),
+    ...overrides,
+  };
+  const unknownKeys = Object.keys(merged).filter((key) => !(key in ConfigSchema.properties));
+  if (unknownKeys.length > 0) throw new ConfigError(`unknown config keys: ${unknownKeys.join(', ')}`);
+  const converted = Value.Convert(ConfigSchema, merged);
+  if (!Value.Check(ConfigSchema, converted)) {
+    const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => `${e.path || '/'}: ${e.message}`);
+    throw new ConfigError(`invalid config: ${problems.join('; ')}`);
+  }
+  return deepFreeze(converted);
+}

@@ -1,0 +1,49 @@
+/**
+ * Maps everything that can go wrong in a request, ours or fastify's, to a row of the vendor catalogue,
+ * so a client never sees a fastify-shaped error or a bare 500.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, toEnvelope, type ErrorCode } from '../errors/catalogue.js';
+
+/** Fastify's own error codes and the vendor code a real gateway answers for the same fault. */
+const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'ModelArts.4104',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'ModelArts.4104',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'ModelArts.4105',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'ModelArts.4105',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ModelArts.4105',
+  FST_ERR_CTP_INVALID_TYPE: 'ModelArts.4105',
+  FST_ERR_BAD_URL: 'ModelArts.4202',
+};
+
+export function toApiError(error: FastifyError | Error): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return ApiError.of('AIS.0101');
+  const mapped = fastifyError.code ? FASTIFY_ERROR_CODES[fastifyError.code] : undefined;
+  if (mapped) return ApiError.of(mapped);
+  // A client-side fault fastify raised that has no specific row: the request is invalid.
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return ApiError.of('AIS.0101');
+  }
+  return undefined;
+}
+
+export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(error.status).send(toEnvelope(error, String(reply.request.id)));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const apiError = toApiError(error);
+    if (apiError) {
+      request.log.info({ error_code: apiError.code }, apiError.message);
+      return sendApiError(reply, apiError);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendApiError(reply, ApiError.of('ModelArts.4505'));
+  });
+
+  // Unknown paths and wrong methods alike: the gateway has no such API.
+  app.setNotFoundHandler((_request, reply) => sendApiError(reply, ApiError.of('APIG.0101')));
+}

@@ -1,0 +1,67 @@
+/**
+ * The OCR engine as the recognition core sees it. The core never knows which engine runs:
+ * production uses the tesseract.js pool, route tests inject a scripted engine.
+ */
+export type OcrLanguage = 'eng' | 'ara';
+
+/** Tesseract page segmentation modes the core uses. */
+export const PageSegmentation = {
+  auto: '3',
+  singleColumn: '4',
+  singleBlock: '6',
+  singleLine: '7',
+  sparse: '11',
+} as const;
+export type PageSegmentationMode = (typeof PageSegmentation)[keyof typeof PageSegmentation];
+
+export interface OcrRequest {
+  /** An encoded image (PNG is what the image layer produces). */
+  image: Buffer;
+  lang?: OcrLanguage;
+  psm?: PageSegmentationMode;
+  /** Only these characters may be recognised. */
+  whitelist?: string;
+}
+
+export interface BoundingBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface OcrSymbol {
+  text: string;
+  /** 0..1 */
+  confidence: number;
+  bbox: BoundingBox;
+}
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  bbox: BoundingBox;
+  symbols: OcrSymbol[];
+}
+
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  bbox: BoundingBox;
+  words: OcrWord[];
+}
+
+export interface OcrResult {
+  text: string;
+  /** 0..1 */
+  confidence: number;
+  lines: OcrLine[];
+}
+
+export interface OcrEngine {
+  recognize(request: OcrRequest): Promise<OcrResult>;
+  /** Resolves once the engine can answer without a cold start. */
+  warm(): Promise<void>;
+  isWarm(): boolean;
+  close(): Promise<void>;
+}

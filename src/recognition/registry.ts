@@ -1,0 +1,5 @@
+/** Every document type the emulator recognises; a new type is one module and one line here. */
+import type { DocumentType } from './document.js';
+import { passport } from './passport.js';
+
+export const DOCUMENT_TYPES: readonly DocumentType[] = [passport as unknown as DocumentType];

@@ -1,0 +1,126 @@
+/** The fake IAM: `POST /v3/auth/tokens`, password method, project scope, Keystone v3 body. */
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError } from 'fastify';
+import { issueToken } from '../auth/token.js';
+import { stableId, type IdentityDirectory } from '../auth/identities.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+
+const Named = Type.Object({ name: Type.String({ minLength: 1 }) });
+
+const TokenRequest = Type.Object({
+  auth: Type.Object({
+    identity: Type.Object({
+      methods: Type.Array(Type.String(), { minItems: 1 }),
+      password: Type.Object({
+        user: Type.Object({
+          name: Type.String({ minLength: 1 }),
+          password: Type.String({ minLength: 1 }),
+          domain: Named,
+        }),
+      }),
+    }),
+    scope: Type.Object({
+      project: Type.Union([Type.Object({ id: Type.String({ minLength: 1 }) }), Named]),
+    }),
+  }),
+});
+type TokenRequest = Static<typeof TokenRequest>;
+
+const DomainRef = Type.Object({ id: Type.String(), name: Type.String() });
+
+const TokenResponse = Type.Object({
+  token: Type.Object({
+    expires_at: Type.String(),
+    issued_at: Type.String(),
+    methods: Type.Array(Type.String()),
+    project: Type.Object({ id: Type.String(), name: Type.String(), domain: DomainRef }),
+    user: Type.Object({ id: Type.String(), name: Type.String(), domain: DomainRef, password_expires_at: Type.String() }),
+    roles: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    catalog: Type.Array(Type.Unknown()),
+  }),
+});
+
+const IamError = Type.Object({
+  error: Type.Object({ code: Type.Integer(), message: Type.String(), title: Type.String() }),
+});
+
+function iamError(code: 400 | 401, message: string) {
+  return { error: { code, message, title: code === 400 ? 'Bad Request' : 'Unauthorized' } };
+}
+
+export interface IamRouteOptions {
+  config: Readonly<Config>;
+  clock: Clock;
+  identities: IdentityDirectory;
+}
+
+/** Roles a sandbox user holds; any project member may call OCR. */
+const ROLES = [{ id: stableId('role', 'te_admin'), name: 'te_admin' }];
+
+export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities }) => {
+  // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    request.log.info({ err: error.message }, 'token request refused');
+    const status = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : 400;
+    return reply.code(status).send(iamError(400, 'The request body is malformed or incomplete.'));
+  });
+
+  app.post(
+    '/v3/auth/tokens',
+    {
+      schema: {
+        summary: 'Issue an IAM token (password method)',
+        tags: ['IAM'],
+        body: TokenRequest,
+        response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError },
+      },
+    },
+    async (request, reply) => {
+      const { identity: auth, scope } = (request.body as TokenRequest).auth;
+      if (!auth.methods.includes('password')) {
+        return reply.code(400).send(iamError(400, 'Only the password authentication method is supported.'));
+      }
+      const { user } = auth.password;
+      const identity = identities.authenticate(user.domain.name, user.name, user.password);
+      if (!identity) return reply.code(401).send(iamError(401, 'The username or password is wrong.'));
+      const project = identities.project(identity, scope.project);
+      if (!project) return reply.code(401).send(iamError(401, 'The project in the scope does not exist or is not the user\'s.'));
+
+      const issuedAt = clock.now();
+      const expiresAt = issuedAt + config.tokenTtlSeconds * 1000;
+      const domain = { id: stableId('domain', identity.domain), name: identity.domain };
+      const userId = stableId('user', `${identity.domain}/${identity.user}`);
+      const token = issueToken(
+        {
+          jti: randomUUID(),
+          userId,
+          user: identity.user,
+          domainId: domain.id,
+          domain: domain.name,
+          projectId: project.id,
+          projectName: project.name,
+          iat: issuedAt,
+          exp: expiresAt,
+        },
+        config.tokenSecret,
+      );
+      return reply
+        .code(201)
+        .header('X-Subject-Token', token)
+        .send({
+          token: {
+            expires_at: new Date(expiresAt).toISOString(),
+            issued_at: new Date(issuedAt).toISOString(),
+            methods: ['password'],
+            project: { id: project.id, name: project.name, domain },
+            user: { id: userId, name: identity.user, domain, password_expires_at: '' },
+            roles: ROLES,
+            catalog: [],
+          },
+        });
+    },
+  );
+};

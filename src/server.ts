@@ -1,0 +1,34 @@
+/** Starting and stopping a listening server: used by the CLI and by test setups. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app.js';
+import { loadConfig, type Config } from './config.js';
+
+export interface StartOptions extends Omit<AppOptions, 'config'> {
+  /** Port to listen on; 0 picks a free one. Defaults to the config's port. */
+  port?: number;
+  host?: string;
+  /** Config overrides on top of the environment and config file. */
+  config?: Partial<Config>;
+  /** Resolve only once the OCR engine is warm (default true), so the first test is not slow. */
+  waitUntilWarm?: boolean;
+}
+
+export interface MockServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startMockServer(options: StartOptions = {}): Promise<MockServer> {
+  const { port, host, config: overrides, waitUntilWarm = true, ...appOptions } = options;
+  const config = loadConfig({
+    overrides: { ...overrides, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}) },
+  });
+  const app = await buildApp({ ...appOptions, config });
+  await app.listen({ port: config.port, host: config.host });
+  if (waitUntilWarm && config.warmup) await app.ocrEngine.warm();
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : config.port;
+  const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return { url: `http://${urlHost}:${actualPort}`, app, close: () => app.close() };
+}
