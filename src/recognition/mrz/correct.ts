@@ -158,9 +158,18 @@ function meanConfidence(cells: Cell[][], field: { line: number; start: number; l
   return row.length ? row.reduce((s, c) => s + c.confidence, 0) / row.length : 0;
 }
 
-/** Filler runs misread as letters: three or more of K, L, C, < together are never part of a name. */
+/**
+ * Filler runs misread as letters, where geometry did not already settle them: everything after the name's last
+ * real word is filler (a word ending in K, L or C keeps its letters), and a letter tripled is never a name.
+ */
 function restoreNameFillers(text: string): string {
-  return text.replace(/[KLC<]{3,}/g, (run) => (run.includes('<') || /(.)\1/.test(run) ? '<'.repeat(run.length) : run));
+  const tail = /(?:^|[^KLC<])([KLC]*)([KLC<]*)$/.exec(text);
+  let restored = text;
+  if (tail && (tail[2] ?? '').includes('<')) {
+    const keep = text.length - (tail[2] ?? '').length;
+    restored = text.slice(0, keep) + '<'.repeat(text.length - keep);
+  }
+  return restored.replace(/([KLC])\1\1+/g, (run) => '<'.repeat(run.length));
 }
 
 export function correctMrz(cells: Cell[][], layout: MrzLayout): MrzReading {
