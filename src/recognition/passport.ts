@@ -3,6 +3,7 @@
  * the fields the MRZ does not carry (issue date, places, authority), best effort.
  */
 import { Type, type Static, type TString } from '@sinclair/typebox';
+import { parse as parseMrz } from 'mrz';
 import { ApiError } from '../errors/catalogue.js';
 import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation } from '../ocr/engine.js';
@@ -54,26 +55,32 @@ export type PassportResult = Record<PassportField, string> & {
 
 const stripFillers = (text: string) => text.replace(/</g, ' ').trim().replace(/\s+/g, ' ');
 
-function splitName(raw: string): { surname: string; givenName: string } {
-  const separator = raw.indexOf('<<');
-  if (separator < 0) return { surname: stripFillers(raw), givenName: '' };
-  return { surname: stripFillers(raw.slice(0, separator)), givenName: stripFillers(raw.slice(separator + 2)) };
-}
-
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** mrz throws only on lines of the wrong shape, which corrected lines never are; stay safe anyway. */
+function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
+  try {
+    return parseMrz(lines);
+  } catch {
+    return undefined;
+  }
+}
 
 function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<PassportField, string>>; confidence: Confidence } {
   const f = reading.fields;
   const field = (name: string) => f[name] ?? { raw: '', valid: undefined, confidence: 0, corrections: 0 };
-  const name = splitName(field('name').raw);
+  // The mrz package is the reference parser: it splits the name and knows which country codes exist.
+  const parsed = safeParse(reading.lines);
+  const detail = (name: string) => parsed?.details.find((d) => d.field === name);
+  const knownCountry = (name: string) => (detail(name)?.valid === false ? 0.5 : 1);
   const sex = field('sex').raw;
   const values: Partial<Record<PassportField, string>> = {
     passport_type: stripFillers(field('documentCode').raw),
     country_code: stripFillers(field('issuingState').raw),
     passport_number: stripFillers(field('documentNumber').raw),
     nationality: stripFillers(field('nationality').raw),
-    surname: name.surname,
-    given_name: name.givenName,
+    surname: parsed?.fields.lastName ?? '',
+    given_name: parsed?.fields.firstName ?? '',
     sex: sex === '<' ? 'X' : sex,
     date_of_birth: birthDateToIso(field('birthDate').raw, now),
     date_of_expiry: expiryDateToIso(field('expirationDate').raw, now),
@@ -82,9 +89,9 @@ function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<Pas
   const unchecked = (c: number) => Math.min(0.95, c * (reading.compositeValid ? 1 : 0.85));
   const confidence: Confidence = {
     passport_type: unchecked(field('documentCode').confidence),
-    country_code: unchecked(field('issuingState').confidence),
+    country_code: unchecked(field('issuingState').confidence) * knownCountry('issuingState'),
     passport_number: field('documentNumber').confidence,
-    nationality: unchecked(field('nationality').confidence),
+    nationality: unchecked(field('nationality').confidence) * knownCountry('nationality'),
     surname: unchecked(field('name').confidence),
     given_name: unchecked(field('name').confidence),
     sex: unchecked(field('sex').confidence),
