@@ -31,7 +31,8 @@ for (const [folder, api] of Object.entries(FOLDERS)) {
   const indexUrl = new URL(`${folder}/index.json`, FIXTURE_ROOT);
   const document = DOCUMENT_TYPES.find((d) => d.api === api);
   if (!existsSync(indexUrl) || !document) continue;
-  const entries: FixtureEntry[] = JSON.parse(readFileSync(indexUrl, 'utf8')).entries ?? JSON.parse(readFileSync(indexUrl, 'utf8'));
+  const index = JSON.parse(readFileSync(indexUrl, 'utf8')) as FixtureEntry[] | { entries: FixtureEntry[] };
+  const entries = Array.isArray(index) ? index : index.entries;
   // field → level → [right, total]
   const tally = new Map<string, Map<string, [number, number]>>();
   const levels = new Set<string>();

@@ -6,14 +6,18 @@ import { IdentityDirectory } from './auth/identities.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { ApiError } from './errors/catalogue.js';
-import { tokenAuthenticator } from './http/authenticate.js';
+import { akLockout, signatureAuthenticator } from './http/aksk.js';
 import { registerErrorHandling } from './http/errors.js';
+import { createGateway } from './http/gateway.js';
+import { registerRateLimiting } from './http/throttle.js';
+import { urlFetcher } from './image/fetch-url.js';
 import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
+import { registerOpenApi } from './routes/openapi.js';
 
 export interface AppOptions {
   config?: Readonly<Config>;
@@ -60,13 +64,16 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Keep the raw bytes: AK/SK signatures are computed over them, never over re-serialised JSON.
+  // A body that is not JSON is answered later (request.bodyError), once the caller is authenticated: the gateway
+  // checks a signature before its backend ever parses the body.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
-    if ((body as Buffer).length === 0) return done(ApiError.of('ModelArts.4105'), undefined);
     try {
+      if ((body as Buffer).length === 0) throw new Error('empty body');
       done(null, JSON.parse((body as Buffer).toString('utf8')));
     } catch {
-      done(ApiError.of('ModelArts.4105'), undefined);
+      request.bodyError = ApiError.of('ModelArts.4105');
+      done(null, undefined);
     }
   });
 
@@ -77,17 +84,35 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   registerErrorHandling(app);
   app.decorate('ocrEngine', engine);
 
+  // Before any route: swagger records routes as they are added, and the gateway's throttle needs the plugin.
+  await registerOpenApi(app);
+  await registerRateLimiting(app, clock);
+
   const identities = new IdentityDirectory(config.identities);
+  const gateway = createGateway(app, {
+    config,
+    clock,
+    signature: signatureAuthenticator({
+      accessKeys: config.accessKeys,
+      identities,
+      clock,
+      lockout: akLockout(),
+      debugSignatures: config.debugSignatures,
+    }),
+  });
   await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm() });
   await app.register(iamRoutes, { config, clock, identities });
   await app.register(ocrRoutes, {
     documents: DOCUMENT_TYPES,
     engine,
     clock,
-    authenticate: tokenAuthenticator(config.tokenSecret, clock),
-    fetchImage: async () => {
-      throw ApiError.of('ModelArts.4603');
-    },
+    gateway,
+    fetchImage: urlFetcher({
+      timeoutMs: config.urlTimeoutMs,
+      maxRedirects: config.urlMaxRedirects,
+      allowLoopback: config.urlAllowLoopback,
+      allowlist: config.urlAllowlist,
+    }),
   });
 
   if (config.warmup) {

@@ -26,6 +26,9 @@ const AccessKey = Type.Object({
   domain: Type.String({ minLength: 1 }),
 });
 
+/** The vendor's OCR APIs, as their path segments spell them. */
+const ApiName = Type.Union([Type.Literal('passport'), Type.Literal('emirates-id-card'), Type.Literal('bankcard')]);
+
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -43,6 +46,24 @@ export const ConfigSchema = Type.Object({
   tokenTtlSeconds: Type.Integer({ minimum: 1 }),
   identities: Type.Array(Identity, { minItems: 1 }),
   accessKeys: Type.Array(AccessKey),
+  /** On an AK/SK mismatch, also return the server's canonical request and string-to-sign in response headers. */
+  debugSignatures: Type.Boolean(),
+  /** Requests per minute per project before APIG.0308. */
+  rateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Recognitions in flight per project before ModelArts.4401. */
+  maxConcurrentPerProject: Type.Integer({ minimum: 1 }),
+  /** Project id → subscribed APIs; a project not listed has subscribed to all of them. */
+  subscriptions: Type.Record(Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }), Type.Array(ApiName), {
+    additionalProperties: false,
+  }),
+  /** A `url` image must arrive within this time, redirects and body included; else ModelArts.4603. */
+  urlTimeoutMs: Type.Integer({ minimum: 10 }),
+  /** Redirects followed for a `url` image; one more gives ModelArts.4603. */
+  urlMaxRedirects: Type.Integer({ minimum: 0, maximum: 20 }),
+  /** Whether `url` may point at loopback addresses (127.0.0.0/8, ::1), e.g. a local fixture server. */
+  urlAllowLoopback: Type.Boolean(),
+  /** Host names, IP addresses and CIDR ranges a `url` may reach even when private or otherwise refused. */
+  urlAllowlist: Type.Array(Type.String({ minLength: 1 })),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -69,6 +90,14 @@ export function defaultConfig(): Config {
     accessKeys: [
       { ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' },
     ],
+    debugSignatures: false,
+    rateLimitPerMinute: 600,
+    maxConcurrentPerProject: 8,
+    subscriptions: {},
+    urlTimeoutMs: 10_000,
+    urlMaxRedirects: 5,
+    urlAllowLoopback: true,
+    urlAllowlist: [],
   };
 }
 
@@ -83,6 +112,12 @@ export const ENV_VARIABLES = {
   OCR_MOCK_WARMUP: 'warmup',
   OCR_MOCK_TOKEN_SECRET: 'tokenSecret',
   OCR_MOCK_TOKEN_TTL_SECONDS: 'tokenTtlSeconds',
+  OCR_MOCK_DEBUG_SIGNATURES: 'debugSignatures',
+  OCR_MOCK_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  OCR_MOCK_MAX_CONCURRENT_PER_PROJECT: 'maxConcurrentPerProject',
+  OCR_MOCK_URL_TIMEOUT_MS: 'urlTimeoutMs',
+  OCR_MOCK_URL_MAX_REDIRECTS: 'urlMaxRedirects',
+  OCR_MOCK_URL_ALLOW_LOOPBACK: 'urlAllowLoopback',
 } as const satisfies Record<string, keyof Config>;
 
 export const CONFIG_FILE_VARIABLE = 'OCR_MOCK_CONFIG';
@@ -139,7 +174,8 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigOpti
   };
   const unknownKeys = Object.keys(merged).filter((key) => !(key in ConfigSchema.properties));
   if (unknownKeys.length > 0) throw new ConfigError(`unknown config keys: ${unknownKeys.join(', ')}`);
-  const converted = Value.Convert(ConfigSchema, merged);
+  // Cloned so that freezing never reaches the caller's objects (overrides are often shared test constants).
+  const converted = Value.Convert(ConfigSchema, structuredClone(merged));
   if (!Value.Check(ConfigSchema, converted)) {
     const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => `${e.path || '/'}: ${e.message}`);
     throw new ConfigError(`invalid config: ${problems.join('; ')}`);

@@ -14,7 +14,7 @@ describe('X-Auth-Token on OCR routes', () => {
 
   it('ModelArts.4101 when the header is missing or empty', async () => {
     t = await buildTestApp();
-    for (const headers of [{}, { 'x-auth-token': '' }, { 'x-auth-token': '   ' }]) {
+    for (const headers of [{}, { 'x-auth-token': '' }, { 'x-auth-token': '   ' }] as Record<string, string>[]) {
       const response = await call(headers);
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error_code: 'ModelArts.4101', error_msg: 'Token header cannot be empty.' });

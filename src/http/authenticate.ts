@@ -1,8 +1,9 @@
 /**
- * Gateway authentication for vendor routes: the `X-Auth-Token` header, checked before the body is read,
- * and the token's project matched against the path's `project_id`.
+ * Gateway authentication for vendor routes. A request carries either `X-Auth-Token` (checked in onRequest,
+ * before the body is read, as the gateway does) or an AK/SK signature (checked in preValidation, because the
+ * signature covers the raw body bytes). The caller's project is matched against the path's `project_id`.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyToken } from '../auth/token.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { Clock } from '../clock.js';
@@ -20,11 +21,42 @@ declare module 'fastify' {
   }
 }
 
+/** Checks a signed request, after the body has been read; sets `request.caller` or throws. */
+export type SignatureAuthenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+function hasToken(request: FastifyRequest): boolean {
+  const token = request.headers['x-auth-token'];
+  return typeof token === 'string' && token.trim() !== '';
+}
+
+/** A request the signature path should take: no token, but an `Authorization` header. */
+export function isSigned(request: FastifyRequest): boolean {
+  return !hasToken(request) && request.headers.authorization !== undefined;
+}
+
 export function tokenAuthenticator(secret: string, clock: Clock) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const claims = verifyToken(request.headers['x-auth-token'] as string | undefined, secret, clock.now());
     const { project_id: projectId } = request.params as { project_id: string };
     if (claims.projectId !== projectId) throw ApiError.of('ModelArts.4203');
     request.caller = { projectId, method: 'token', principal: `${claims.domain}/${claims.user}` };
+  };
+}
+
+/**
+ * The two hooks of gateway authentication. A token wins when both are sent; with neither, ModelArts.4101
+ * (the gateway's answer to a request with no credentials at all).
+ */
+export function gatewayAuthentication(options: { tokenSecret: string; clock: Clock; signature: SignatureAuthenticator }) {
+  const token = tokenAuthenticator(options.tokenSecret, options.clock);
+  return {
+    onRequest: async function authenticateToken(request: FastifyRequest): Promise<void> {
+      if (isSigned(request)) return;
+      await token(request);
+    },
+    preValidation: async function authenticateSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (request.caller) return;
+      await options.signature(request, reply);
+    },
   };
 }

@@ -37,7 +37,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error);
     if (apiError) {
-      request.log.info({ error_code: apiError.code }, apiError.message);
+      // The cause says why, e.g. which address a URL resolved to; the client only ever sees the vendor row.
+      const cause = apiError.cause instanceof Error ? apiError.cause.message : apiError.cause;
+      request.log.info({ error_code: apiError.code, ...(cause !== undefined ? { cause } : {}) }, apiError.message);
       return sendApiError(reply, apiError);
     }
     request.log.error({ err: error }, 'unexpected error');

@@ -1,7 +1,8 @@
-/** One route per registered document type: authenticate, take the image in, recognise, answer. */
+/** One route per registered document type: the gateway's checks, then take the image in, recognise, answer. */
 import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors/catalogue.js';
+import type { Gateway } from '../http/gateway.js';
 import { errorResponses } from '../http/schemas.js';
 import { checkImage, decodeBase64Image } from '../image/intake.js';
 import { PreparedImage } from '../image/prepare.js';
@@ -13,7 +14,7 @@ export interface OcrRouteOptions {
   documents: readonly DocumentType[];
   engine: OcrEngine;
   clock: Clock;
-  authenticate: (request: import('fastify').FastifyRequest) => Promise<void>;
+  gateway: Gateway;
   /** Gets the bytes behind a `url` field. */
   fetchImage: (url: string) => Promise<Buffer>;
 }
@@ -21,21 +22,30 @@ export interface OcrRouteOptions {
 function requestSchema(document: DocumentType): TObject {
   return Type.Object({
     image: Type.Optional(Type.String({ description: 'Base64 of the image file, at most 10 MB, no data: prefix' })),
-    url: Type.Optional(Type.String({ description: 'URL of the image; set exactly one of image and url' })),
+    url: Type.Optional(Type.String({ description: 'http(s) URL of the image; set exactly one of image and url' })),
     ...document.requestFields,
   });
 }
 
+const RequestHeaders = Type.Object({
+  'x-auth-token': Type.Optional(Type.String({ description: 'An IAM token; or sign the request with AK/SK instead' })),
+  'x-sdk-date': Type.Optional(Type.String({ description: 'AK/SK signing time, YYYYMMDDTHHMMSSZ' })),
+  authorization: Type.Optional(Type.String({ description: 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…' })),
+  'x-mock-scenario': Type.Optional(Type.String({ description: 'Mock only: error=<code> answers that catalogue row' })),
+});
+
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
-  const { documents, engine, clock, authenticate, fetchImage } = options;
+  const { documents, engine, clock, gateway, fetchImage } = options;
   for (const document of documents) {
     app.post(
       `/v2/:project_id/ocr/${document.api}`,
       {
-        onRequest: authenticate,
+        onRequest: gateway.onRequest,
+        preValidation: gateway.preValidation(document),
         schema: {
           summary: `${document.title} recognition`,
           tags: ['OCR'],
+          headers: RequestHeaders,
           params: Type.Object({ project_id: Type.String() }),
           body: requestSchema(document),
           response: { 200: Type.Object({ result: document.resultSchema }), ...errorResponses },
@@ -44,9 +54,11 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
       async (request) => {
         const { image, url, ...extra } = request.body as { image?: string; url?: string } & Record<string, unknown>;
         if ((image === undefined) === (url === undefined)) throw ApiError.of('AIS.0101');
-        const bytes = image !== undefined ? decodeBase64Image(image) : await fetchImage(url as string);
-        const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
-        return { result: await document.recognize({ image: prepared, engine, now: clock.now(), options: extra }) };
+        return gateway.withSlot(request.params.project_id, async () => {
+          const bytes = image !== undefined ? decodeBase64Image(image) : await fetchImage(url as string);
+          const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
+          return { result: await document.recognize({ image: prepared, engine, now: clock.now(), options: extra }) };
+        });
       },
     );
   }

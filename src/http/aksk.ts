@@ -1,0 +1,86 @@
+/**
+ * AK/SK authentication for vendor routes: the pure verifier (src/auth/signature.ts) fed with the request
+ * exactly as received (raw request-target, headers, raw body bytes), behind the 5-failure lockout.
+ * Runs in preValidation, once the body has been read. Details of a refusal are logged at debug level and, with
+ * `debugSignatures`, returned in response headers so a user can diff them against their own signer's.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IdentityDirectory } from '../auth/identities.js';
+import {
+  AkLockout,
+  DEFAULT_MAX_SKEW_MS,
+  splitRequestTarget,
+  verifySignatureWithLockout,
+  type LockoutVerifyResult,
+} from '../auth/signature.js';
+import type { Clock } from '../clock.js';
+import type { AccessKeyPair } from '../config.js';
+import { ApiError } from '../errors/catalogue.js';
+import type { SignatureAuthenticator } from './authenticate.js';
+
+/** As the gateway FAQ says: five consecutive failures lock the AK for five minutes. */
+export const LOCKOUT = { maxFailures: 5, lockMs: 5 * 60_000 } as const;
+
+/** Response headers carrying the server's side of a failed signature when `debugSignatures` is on. */
+export const DEBUG_HEADERS = {
+  canonicalRequest: 'X-Mock-Canonical-Request',
+  stringToSign: 'X-Mock-String-To-Sign',
+  detail: 'X-Mock-Signature-Detail',
+} as const;
+
+export interface SignatureOptions {
+  accessKeys: readonly AccessKeyPair[];
+  identities: IdentityDirectory;
+  clock: Clock;
+  lockout: AkLockout;
+  debugSignatures: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+// Both texts span lines and may hold any character a client sent; base64 keeps them header-safe and exact.
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+
+type Failure = Extract<LockoutVerifyResult, { ok: false }>;
+
+function exposeFailure(reply: FastifyReply, failure: Failure): void {
+  if (failure.canonicalRequest !== undefined) reply.header(DEBUG_HEADERS.canonicalRequest, base64(failure.canonicalRequest));
+  if (failure.stringToSign !== undefined) reply.header(DEBUG_HEADERS.stringToSign, base64(failure.stringToSign));
+  reply.header(DEBUG_HEADERS.detail, printable(failure.detail));
+}
+
+export function signatureAuthenticator(options: SignatureOptions): SignatureAuthenticator {
+  const keys = new Map(options.accessKeys.map((pair) => [pair.ak, pair]));
+
+  return async function authenticateSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { path, query } = splitRequestTarget(request.raw.url ?? request.url);
+    const result = verifySignatureWithLockout({
+      request: { method: request.raw.method ?? request.method, path, query, headers: request.raw.headers, body: request.rawBody ?? EMPTY },
+      lookupSecret: (ak) => keys.get(ak)?.sk,
+      now: options.clock.now(),
+      maxSkewMs: DEFAULT_MAX_SKEW_MS,
+      lockout: options.lockout,
+    });
+    if (!result.ok) {
+      request.log.debug(
+        { access: result.access, detail: result.detail, canonicalRequest: result.canonicalRequest, stringToSign: result.stringToSign },
+        'AK/SK signature refused',
+      );
+      if (options.debugSignatures) exposeFailure(reply, result);
+      throw ApiError.iam(result.reason);
+    }
+
+    const pair = keys.get(result.access) as AccessKeyPair;
+    const { project_id: projectId } = request.params as { project_id: string };
+    // A key pair belongs to a domain; it may call any project of that domain, and no other.
+    if (!options.identities.projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
+      throw ApiError.of('ModelArts.4203');
+    }
+    request.caller = { projectId, method: 'aksk', principal: pair.ak };
+  };
+}
+
+export function akLockout(): AkLockout {
+  return new AkLockout(LOCKOUT);
+}
