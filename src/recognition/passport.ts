@@ -31,16 +31,29 @@ export const PASSPORT_FIELDS = [
 ] as const;
 type PassportField = (typeof PASSPORT_FIELDS)[number];
 
-/** Printed-zone labels, English first as most passports print them; other languages may follow a slash. */
+/**
+ * Printed-zone labels, English as most passports print them (other languages may follow a slash). Every label is
+ * listed, even of fields the MRZ gives, so a value's column ends where the next label begins.
+ */
 const VISUAL_LABELS = {
-  date_of_issue: /date\s*of\s*issue|issue\s*date|date\s*de\s*d[ée]livrance/i,
-  place_of_birth: /place\s*of\s*birth|lieu\s*de\s*naissance/i,
-  place_of_issue: /place\s*of\s*issue|issued\s*at/i,
-  issuing_authority: /authority|autorit[ée]|issued\s*by/i,
-} as const satisfies Partial<Record<PassportField, RegExp>>;
+  passport_type: /\bty[pr]e\b/i,
+  country_code: /\b(?:country\s*)?c[o0]de\b/i,
+  passport_number: /passp[o0]rt\s*n[o0°]\.?|passp[o0]rt\s*number|document\s*n[o0°]/i,
+  surname: /su[rn]?\s*[nm]ame|last\s*name/i,
+  given_name: /given\s*names?|first\s*names?|forenames?/i,
+  nationality: /nati[o0]na[l1i|]ity/i,
+  date_of_birth: /date\s*[o0]f\s*b[i1l|]rth|birth\s*date/i,
+  sex: /\bsex\b/i,
+  place_of_birth: /p[l1i|]?ace\s*[o0]f\s*b[i1l|]rth|lieu\s*de\s*naissance/i,
+  date_of_issue: /date\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssue\s*date|date\s*de\s*d[ée]livrance/i,
+  place_of_issue: /p[l1i|]?ace\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssued\s*at/i,
+  date_of_expiry: /date\s*[o0]f\s*exp[i1l|]ry|exp[i1l|]ry\s*date|date\s*[o0]f\s*exp[i1l|]ration/i,
+  issuing_authority: /\bauth[o0]r[i1l|]ty\b|autorit[ée]|[i1l|]ssued\s*by/i,
+} as const satisfies Record<PassportField, RegExp>;
+const ALL_LABELS = Object.values(VISUAL_LABELS);
 
-const ANY_LABEL =
-  /surname|given|name|nationality|date|sex|place|authority|passport|type|code|no\.|number|birth|expiry|issue/i;
+/** Fields only the printed zone carries. */
+const VISUAL_ONLY: readonly PassportField[] = ['date_of_issue', 'place_of_birth', 'place_of_issue', 'issuing_authority'];
 
 export const PassportResultSchema = Type.Object({
   ...(Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, Type.String()])) as Record<PassportField, TString>),
@@ -56,6 +69,30 @@ export type PassportResult = Record<PassportField, string> & {
 const stripFillers = (text: string) => text.replace(/</g, ' ').trim().replace(/\s+/g, ' ');
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** A printed name in MRZ characters: upper case, anything but A–Z a filler. */
+const toMrzCharacters = (text: string) => text.toUpperCase().normalize('NFD').replace(/[\u0300-\u036f']/g, '').replace(/[^A-Z]+/g, '<');
+
+/**
+ * The MRZ name has no check digit, and OCR confuses its fillers with K, L or C. When the printed surname and given
+ * names spell almost the same MRZ name, they settle the positions where the two disagree.
+ */
+function reconcileName(reading: MrzReading, surname: LabelledValue | undefined, givenNames: LabelledValue | undefined): void {
+  const name = reading.fields.name;
+  if (!name || !surname) return;
+  const printed = `${toMrzCharacters(surname.text)}<<${givenNames ? toMrzCharacters(givenNames.text) : ''}`
+    .slice(0, name.raw.length)
+    .padEnd(name.raw.length, '<');
+  const differences = [...printed].filter((char, i) => char !== name.raw[i]).length;
+  // More disagreement than a few misread characters means the printed text was misread, or is another name.
+  if (differences === 0 || differences > 3) return;
+  const printedConfidence = Math.min(surname.confidence, givenNames?.confidence ?? surname.confidence);
+  if (printedConfidence < 0.6) return;
+  name.raw = printed;
+  name.confidence = Math.min(name.confidence, printedConfidence);
+  const line = reading.lines[0] ?? '';
+  reading.lines[0] = line.slice(0, 5) + printed;
+}
 
 /** mrz throws only on lines of the wrong shape, which corrected lines never are; stay safe anyway. */
 function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
@@ -101,20 +138,33 @@ function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<Pas
   return { values, confidence };
 }
 
+/** YYMMDD of a printed date, for checking it against the MRZ. */
+const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
+
 async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {
   const page = await engine.recognize({ image: image.png, psm: PageSegmentation.auto });
-  let reading = await readMrz(image, engine, TD3, page.lines);
+  const printed = (field: PassportField) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
+  // The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh.
+  const hints: Record<string, string[]> = {};
+  const number = printed('passport_number')?.text.toUpperCase().replace(/€/g, 'C').replace(/\$/g, 'S').replace(/[^A-Z0-9]/g, '');
+  if (number && number.length <= 9) hints.documentNumber = [number];
+  const birth = printedDateToMrz(printed('date_of_birth')?.text);
+  if (birth) hints.birthDate = [birth];
+  const expiry = printedDateToMrz(printed('date_of_expiry')?.text);
+  if (expiry) hints.expirationDate = [expiry];
+
+  let reading = await readMrz(image, engine, TD3, page.lines, hints);
   if (!reading || readingScore(reading) < 2) {
     // The band may have been misplaced: read the whole page with the MRZ whitelist instead.
-    const whole = await readMrz(image, engine, TD3, []);
+    const whole = await readMrz(image, engine, TD3, [], hints);
     if (whole && (!reading || readingScore(whole) > readingScore(reading))) reading = whole;
   }
   if (!reading || readingScore(reading) === 0) throw ApiError.of('AIS.0104');
 
+  reconcileName(reading, printed('surname'), printed('given_name'));
   const { values, confidence } = fromMrz(reading, now);
-  const isLabel = (text: string) => ANY_LABEL.test(text) && text.length < 40;
-  for (const [field, label] of Object.entries(VISUAL_LABELS) as [PassportField, RegExp][]) {
-    const found: LabelledValue | undefined = findLabelledValue(page.lines, label, isLabel);
+  for (const field of VISUAL_ONLY) {
+    const found = printed(field);
     const value = found && field === 'date_of_issue' ? parsePrintedDate(found.text) : found?.text.toUpperCase();
     values[field] = value ?? '';
     // Printed-zone fields have no check digit: their confidence is the OCR's, capped below certainty.

@@ -1,8 +1,9 @@
 /**
- * Reading labelled fields from the printed (visual) zone: a label line, then its value on the same line after
- * the label or on the nearest line below. Used for fields the MRZ does not carry.
+ * Reading labelled fields from a printed (visual) zone. Labels are found by pattern in the OCR's lines; a value is
+ * what follows its label on the same line, or the words printed just below it, within the label's column (up to
+ * where the next label on the same row begins). Layout-independent: no coordinates of any one design.
  */
-import type { OcrLine } from '../ocr/engine.js';
+import type { BoundingBox, OcrLine, OcrWord } from '../ocr/engine.js';
 
 export interface LabelledValue {
   text: string;
@@ -10,43 +11,129 @@ export interface LabelledValue {
   confidence: number;
 }
 
-const overlapsHorizontally = (a: OcrLine, b: OcrLine) => Math.min(a.bbox.x1, b.bbox.x1) - Math.max(a.bbox.x0, b.bbox.x0) > 0;
+interface LabelHit {
+  bbox: BoundingBox;
+  line: number;
+  /** Index of the first word after the label on its line. */
+  after: number;
+}
 
-/** The value printed under or after the first line matching `label`, or undefined. */
-export function findLabelledValue(lines: readonly OcrLine[], label: RegExp, isLabel: (text: string) => boolean): LabelledValue | undefined {
-  for (const line of lines) {
-    const match = label.exec(line.text);
-    if (!match) continue;
-    // Only what follows the label on its own line, when the label is not followed by another label.
-    const rest = line.text.slice(match.index + match[0].length).replace(/^[\s:/.-]+/, '').trim();
-    if (rest.length > 1 && !isLabel(rest)) return { text: rest, confidence: line.confidence };
-    const below = lines
-      .filter((l) => l.bbox.y0 >= line.bbox.y1 - 2 && overlapsHorizontally(l, line) && l.bbox.y0 - line.bbox.y1 < 3 * (line.bbox.y1 - line.bbox.y0))
-      .sort((a, b) => a.bbox.y0 - b.bbox.y0)[0];
-    if (below && !isLabel(below.text)) {
-      // Only the part of the value line under the label's column.
-      const words = below.words.filter((w) => w.bbox.x1 > line.bbox.x0 - 5 && w.bbox.x0 < line.bbox.x1 + (line.bbox.x1 - line.bbox.x0));
-      const text = (words.length ? words.map((w) => w.text).join(' ') : below.text).trim();
-      const confidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : below.confidence;
-      if (text) return { text, confidence };
+/** Every place a label pattern matches, with the bounding box of the words it spans. */
+function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
+  const hits: LabelHit[] = [];
+  const global = new RegExp(label.source, label.flags.includes('g') ? label.flags : `${label.flags}g`);
+  lines.forEach((line, lineIndex) => {
+    const starts: number[] = [];
+    let text = '';
+    for (const word of line.words) {
+      starts.push(text.length);
+      text += `${word.text} `;
     }
+    for (const match of text.matchAll(global)) {
+      const from = match.index;
+      const to = from + match[0].length;
+      const indices = line.words.map((_, i) => i).filter((i) => (starts[i] ?? 0) < to && (starts[i] ?? 0) + (line.words[i]?.text.length ?? 0) > from);
+      if (indices.length === 0) continue;
+      const words = indices.map((i) => line.words[i] as OcrWord);
+      hits.push({
+        bbox: {
+          x0: Math.min(...words.map((w) => w.bbox.x0)),
+          y0: Math.min(...words.map((w) => w.bbox.y0)),
+          x1: Math.max(...words.map((w) => w.bbox.x1)),
+          y1: Math.max(...words.map((w) => w.bbox.y1)),
+        },
+        line: lineIndex,
+        after: Math.max(...indices) + 1,
+      });
+    }
+  });
+  return hits;
+}
+
+const centreY = (b: BoundingBox) => (b.y0 + b.y1) / 2;
+const overlapsVertically = (a: BoundingBox, b: BoundingBox) => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0;
+
+function joinWords(words: readonly OcrWord[]): LabelledValue | undefined {
+  const text = words.map((w) => w.text).join(' ').trim();
+  if (!text) return undefined;
+  return { text, confidence: words.reduce((s, w) => s + w.confidence, 0) / words.length };
+}
+
+/**
+ * The value of the field labelled by `label`. `allLabels` are every label pattern of the document, so a value
+ * stops where the next label begins and a label is never taken for a value.
+ */
+export function findLabelledValue(
+  lines: readonly OcrLine[],
+  label: RegExp,
+  allLabels: readonly RegExp[],
+): LabelledValue | undefined {
+  const others = allLabels.flatMap((l) => findLabels(lines, l));
+  const isLabelWord = (word: OcrWord) =>
+    others.some((o) => word.bbox.x0 >= o.bbox.x0 - 2 && word.bbox.x1 <= o.bbox.x1 + 2 && overlapsVertically(word.bbox, o.bbox));
+
+  for (const hit of findLabels(lines, label)) {
+    const height = hit.bbox.y1 - hit.bbox.y0;
+    // The next label to the right on the same row closes this label's column.
+    const columnEnd = Math.min(
+      Infinity,
+      ...others.filter((o) => o.bbox.x0 > hit.bbox.x1 && overlapsVertically(o.bbox, hit.bbox)).map((o) => o.bbox.x0),
+    );
+
+    // "Label: value" on one line.
+    const sameLine = (lines[hit.line]?.words ?? []).slice(hit.after).filter((w) => w.bbox.x0 < columnEnd && !isLabelWord(w));
+    const inline = joinWords(sameLine.filter((w) => /[\p{L}\p{N}]/u.test(w.text)));
+    if (inline) return inline;
+
+    // The value printed below: the nearest row of words under the label, within its column.
+    const below = lines
+      .flatMap((l) => l.words)
+      .filter(
+        (w) =>
+          w.bbox.y0 >= hit.bbox.y1 - height * 0.3 &&
+          w.bbox.y0 - hit.bbox.y1 < height * 2.5 &&
+          w.bbox.x1 > hit.bbox.x0 - height &&
+          w.bbox.x0 < columnEnd - 2 &&
+          !isLabelWord(w) &&
+          w.text.trim() !== '',
+      );
+    if (below.length === 0) continue;
+    const top = Math.min(...below.map((w) => w.bbox.y0));
+    const firstRow = below.filter((w) => w.bbox.y0 - top < height * 0.8).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    const startX = Math.min(...firstRow.map((w) => w.bbox.x0));
+    // A value does not start far left of its label: that is another column's text.
+    if (startX < hit.bbox.x0 - 2 * height) continue;
+    const value = joinWords(firstRow);
+    if (value) return value;
   }
   return undefined;
 }
 
+/** The vertical centre helper is shared by callers that group words into rows. */
+export { centreY };
+
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** The month a three-letter OCR token most likely names: at least two letters in place, and no tie. */
+function fuzzyMonth(token: string): number | undefined {
+  const scores = MONTHS.map((month) => [...month].filter((c, i) => token[i] === c).length);
+  const best = Math.max(...scores);
+  if (best < 2 || scores.filter((s) => s === best).length > 1) return undefined;
+  return scores.indexOf(best);
+}
 
 /** `12 DEC 1990`, `12.12.1990`, `12/12/1990` or `1990-12-12` to `1990-12-12`; undefined when not a date. */
 export function parsePrintedDate(text: string): string | undefined {
-  const t = text.toUpperCase().replace(/[O]/g, '0');
-  let m = /(\d{1,2})\s*[ /.-]?\s*([A-Z]{3})[A-Z]*\s*[ /.-]?\s*(\d{4})/.exec(t);
-  if (m) {
-    const month = MONTHS.indexOf((m[2] ?? '').slice(0, 3));
-    if (month >= 0) return iso(Number(m[3]), month + 1, Number(m[1]));
+  const t = text.toUpperCase();
+  let m = /(\d{1,2})\s*[ /.-]?\s*(\S{3})\S*\s*[ /.-]?\s*(\d{4})/.exec(t);
+  if (m && !/^\d+$/.test(m[2] ?? '')) {
+    const month = fuzzyMonth((m[2] ?? '').replace(/0/g, 'O'));
+    if (month !== undefined) return iso(Number(m[3]), month + 1, Number(m[1]));
   }
-  m = /(\d{4})-(\d{2})-(\d{2})/.exec(t);
+  const digits = t.replace(/O/g, '0');
+  m = /(\d{4})-(\d{2})-(\d{2})/.exec(digits);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = /(\d{1,2})[./-](\d{1,2})[./-](\d{4})/.exec(t);
+  m = /(\d{1,2})[./-](\d{1,2})[./-](\d{4})/.exec(digits);
   if (m) return iso(Number(m[3]), Number(m[2]), Number(m[1]));
   return undefined;
 }

@@ -100,53 +100,77 @@ function isCalendarDate(yymmdd: string): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-interface Position {
-  line: number;
-  index: number;
-  charClass: CharClass;
+interface Candidate {
+  /** The field's characters followed by its check digit. */
+  chars: string[];
+  cost: number;
+  changes: number;
+}
+
+/** Neighbours of one class make the same class likelier in a mixed field (document numbers). */
+function classPrior(chars: readonly string[], index: number, replacement: string): number {
+  const isDigit = (c: string | undefined) => c !== undefined && /[0-9]/.test(c);
+  const isLetter = (c: string | undefined) => c !== undefined && /[A-Z]/.test(c);
+  const before = chars[index - 1];
+  const after = chars[index + 1];
+  const matches = isDigit(replacement) ? isDigit : isLetter(replacement) ? isLetter : undefined;
+  if (!matches) return 0;
+  return (matches(before) ? -0.08 : 0) + (matches(after) ? -0.08 : 0);
 }
 
 /**
- * Searches up to `maxChanges` substitutions over the given positions for the cheapest reading that satisfies
- * `accept`. A change costs more where OCR was confident. Returns the chosen characters, or undefined.
+ * Every reading of a field and its check digit, with up to two substitutions, whose check digit holds (and, for
+ * dates, that is a calendar date; for document numbers, that has fillers only at the end). Cheapest first:
+ * a substitution costs more where OCR was confident.
  */
-function searchSubstitutions(
-  grid: string[][],
-  cells: Cell[][],
-  positions: Position[],
-  accept: () => boolean,
-  maxChanges: number,
-): { changes: number } | undefined {
-  if (accept()) return { changes: 0 };
-  const options = positions.map((p) => {
-    const current = grid[p.line]?.[p.index] ?? '<';
-    const confidence = cells[p.line]?.[p.index]?.confidence ?? 0.5;
-    return alternatives(current, p.charClass).map((char, rank) => ({ char, cost: confidence + rank * 0.05 + 0.1 }));
-  });
-  let best: { cost: number; set: [number, string][] } | undefined;
-  const set = (i: number, char: string) => {
-    const p = positions[i] as Position;
-    (grid[p.line] as string[])[p.index] = char;
+function fieldCandidates(
+  field: FieldLayout,
+  chars: string[],
+  confidences: number[],
+  unsure: boolean[],
+  hints: readonly string[] = [],
+  limit = 6,
+): Candidate[] {
+  const length = chars.length;
+  const classes: CharClass[] = [...Array<CharClass>(length - 1).fill(field.charClass), 'digit'];
+  const accept = (c: string[]) => {
+    const text = c.slice(0, -1).join('');
+    if (!checkHolds(text, c[length - 1] ?? '<')) return false;
+    if (field.isDate) return isCalendarDate(text);
+    return /^[A-Z0-9]*<*$/.test(text);
   };
-  const original = positions.map((p) => grid[p.line]?.[p.index] ?? '<');
-  const walk = (from: number, depth: number, cost: number, chosen: [number, string][]) => {
-    if (depth === 0) return;
-    for (let i = from; i < positions.length; i++) {
+  const options = chars.map((char, i) => {
+    // A letter where only a digit may stand was misread for sure: any digit is as likely as the look-alike.
+    if (unsure[i]) {
+      const ranked = [...(DIGIT_CONFUSIONS[char] ?? []), ...'0123456789'].filter((d, k, all) => d !== char && all.indexOf(d) === k);
+      return ranked.map((alt, rank) => ({ char: alt, cost: 0.25 + rank * 0.01 }));
+    }
+    return alternatives(char, classes[i] as CharClass).map((alt, rank) => ({
+      char: alt,
+      cost: 0.2 + (confidences[i] ?? 0.5) + rank * 0.05 + (classes[i] === 'alnum' ? classPrior(chars, i, alt) : 0),
+    }));
+  });
+  const found: Candidate[] = [];
+  if (accept(chars)) found.push({ chars: [...chars], cost: unsure.some(Boolean) ? 0.1 : 0, changes: 0 });
+  // Readings from elsewhere on the document (the printed zone), checked against the MRZ's own check digit.
+  for (const hint of hints) {
+    const hinted = [...hint.padEnd(length - 1, '<').slice(0, length - 1), chars[length - 1] ?? '<'];
+    const changes = hinted.filter((c, i) => c !== chars[i]).length;
+    if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost: -0.01, changes });
+  }
+  const work = [...chars];
+  const walk = (from: number, depth: number, cost: number, changes: number) => {
+    for (let i = from; i < length; i++) {
       for (const option of options[i] ?? []) {
-        const total = cost + option.cost;
-        if (best && total >= best.cost) continue;
-        set(i, option.char);
-        const next: [number, string][] = [...chosen, [i, option.char]];
-        if (accept()) best = { cost: total, set: next };
-        else walk(i + 1, depth - 1, total, next);
-        set(i, original[i] as string);
+        work[i] = option.char;
+        if (accept(work)) found.push({ chars: [...work], cost: cost + option.cost, changes: changes + 1 });
+        if (depth > 1) walk(i + 1, depth - 1, cost + option.cost, changes + 1);
+        work[i] = chars[i] as string;
       }
     }
   };
-  for (let depth = 1; depth <= maxChanges && !best; depth++) walk(0, depth, 0, []);
-  if (!best) return undefined;
-  for (const [i, char] of best.set) set(i, char);
-  return { changes: best.set.length };
+  walk(0, 2, 0, 0);
+  return found.sort((a, b) => a.cost - b.cost).slice(0, limit);
 }
 
 function fieldText(grid: string[][], line: number, start: number, length: number): string {
@@ -172,57 +196,103 @@ function restoreNameFillers(text: string): string {
   return restored.replace(/([KLC])\1\1+/g, (run) => '<'.repeat(run.length));
 }
 
-export function correctMrz(cells: Cell[][], layout: MrzLayout): MrzReading {
+/** Readings of checked fields from elsewhere on the document, keyed by field name, e.g. the printed number. */
+export type MrzHints = Readonly<Record<string, readonly string[]>>;
+
+/** What a composite check may cost beyond each field's own best reading: about one confident substitution. */
+const COMPOSITE_BUDGET = 1.3;
+
+export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints = {}): MrzReading {
+  const checkPositions = new Set(layout.fields.flatMap((f) => (f.check ? [`${f.check.line}:${f.check.position}`] : [])));
+  checkPositions.add(`${layout.composite.line}:${layout.composite.position}`);
   const grid = cells.map((line, lineIndex) =>
     line.map((cell, index) => {
+      if (checkPositions.has(`${lineIndex}:${index}`)) {
+        return cell.char === '<' || (cell.short && FILLER_LOOKALIKES.has(cell.char)) ? '<' : coerce(cell.char, 'digit', cell);
+      }
       const field = layout.fields.find((f) => f.line === lineIndex && index >= f.start && index < f.start + f.length);
-      const isCheck = layout.fields.some((f) => f.check?.line === lineIndex && f.check.position === index) ||
-        (layout.composite.line === lineIndex && layout.composite.position === index);
-      if (isCheck) return cell.char === '<' || (cell.short && FILLER_LOOKALIKES.has(cell.char)) ? '<' : coerce(cell.char, 'digit', cell);
       return coerce(cell.char, field?.charClass ?? 'alnum', cell);
     }),
   );
-
-  const fields: Record<string, FieldReading> = {};
-  for (const field of layout.fields) {
-    if (field.charClass === 'name') {
-      const row = grid[field.line] as string[];
-      const fixed = restoreNameFillers(row.slice(field.start, field.start + field.length).join(''));
-      row.splice(field.start, field.length, ...fixed);
-    }
-    fields[field.name] = readField(field, grid, cells);
+  for (const field of layout.fields.filter((f) => f.charClass === 'name')) {
+    const row = grid[field.line] as string[];
+    row.splice(field.start, field.length, ...restoreNameFillers(row.slice(field.start, field.start + field.length).join('')));
   }
+
+  // Each checked field's plausible readings; the composite check then chooses among their combinations.
+  const checked = layout.fields.filter((f) => f.check);
+  const positionsOf = (f: FieldLayout) => [
+    ...Array.from({ length: f.length }, (_, i) => [f.line, f.start + i] as const),
+    [f.check?.line ?? 0, f.check?.position ?? 0] as const,
+  ];
+  const unsureAt = (positions: readonly (readonly [number, number])[], field: FieldLayout) =>
+    positions.map(([l, i], k) => {
+      const isDigitPosition = field.charClass === 'digit' || k === field.length;
+      const read = cells[l]?.[i]?.char ?? '<';
+      return isDigitPosition && !/[0-9<]/.test(read) && !(cells[l]?.[i]?.short ?? false);
+    });
+  const readAt = (positions: readonly (readonly [number, number])[]) => positions.map(([l, i]) => grid[l]?.[i] ?? '<');
+  const confidenceAt = (positions: readonly (readonly [number, number])[]) => positions.map(([l, i]) => cells[l]?.[i]?.confidence ?? 0.5);
+  const writeAt = (positions: readonly (readonly [number, number])[], chars: readonly string[]) =>
+    positions.forEach(([l, i], k) => ((grid[l] as string[])[i] = chars[k] ?? '<'));
+  const options = checked.map((f) => {
+    const positions = positionsOf(f);
+    const candidates = fieldCandidates(f, readAt(positions), confidenceAt(positions), unsureAt(positions, f), hints[f.name]);
+    return { field: f, positions, candidates };
+  });
 
   const compositeText = () => layout.composite.spans.map((s) => fieldText(grid, s.line, s.start, s.length)).join('');
-  const compositeCheck = () => grid[layout.composite.line]?.[layout.composite.position] ?? '<';
-  let compositeValid = checkHolds(compositeText(), compositeCheck());
-  if (!compositeValid) {
-    // The composite digit itself is the likeliest misreading once every covered field checks out.
-    const allValid = layout.fields.every((f) => fields[f.name]?.valid !== false);
-    const positions: Position[] = [{ line: layout.composite.line, index: layout.composite.position, charClass: 'digit' }];
-    compositeValid = allValid && !!searchSubstitutions(grid, cells, positions, () => checkHolds(compositeText(), compositeCheck()), 1);
-  }
-  return { lines: grid.map((row) => row.join('')), fields, compositeValid };
+  const compositeChar = () => grid[layout.composite.line]?.[layout.composite.position] ?? '<';
+  const compositeCandidates = [compositeChar(), ...alternatives(compositeChar(), 'digit')];
+  const compositeConfidence = cells[layout.composite.line]?.[layout.composite.position]?.confidence ?? 0.5;
+
+  let best: { cost: number; choice: number[]; composite: string } | undefined;
+  const choice: number[] = [];
+  const search = (k: number, cost: number) => {
+    if (best && cost >= best.cost) return;
+    if (k === options.length) {
+      compositeCandidates.forEach((char, rank) => {
+        const total = cost + (rank === 0 ? 0 : 0.2 + compositeConfidence + rank * 0.05);
+        if (best && total >= best.cost) return;
+        (grid[layout.composite.line] as string[])[layout.composite.position] = char;
+        if (checkHolds(compositeText(), char)) best = { cost: total, choice: [...choice], composite: char };
+      });
+      return;
+    }
+    const option = options[k];
+    if (!option) return;
+    const original = readAt(option.positions);
+    const candidates = option.candidates.length ? option.candidates : [{ chars: original, cost: 0, changes: 0 }];
+    candidates.forEach((candidate, index) => {
+      writeAt(option.positions, candidate.chars);
+      choice[k] = index;
+      search(k + 1, cost + candidate.cost);
+      writeAt(option.positions, original);
+    });
+  };
+  const originalComposite = compositeChar();
+  search(0, 0);
+  // A composite reached only through many confident substitutions is likelier wrong than the fields' own best.
+  const ownBest = options.reduce((sum, o) => sum + (o.candidates[0]?.cost ?? 0), 0);
+  if (best && best.cost > ownBest + COMPOSITE_BUDGET) best = undefined;
+  (grid[layout.composite.line] as string[])[layout.composite.position] = best?.composite ?? originalComposite;
+
+  const fields: Record<string, FieldReading> = {};
+  options.forEach((option, k) => {
+    const candidate = option.candidates[best ? (best.choice[k] ?? 0) : 0];
+    if (candidate) writeAt(option.positions, candidate.chars);
+    fields[option.field.name] = readField(option.field, candidate, cells);
+  });
+  for (const field of layout.fields.filter((f) => !f.check)) fields[field.name] = readField(field, undefined, cells);
+  for (const field of layout.fields) (fields[field.name] as FieldReading).raw = fieldText(grid, field.line, field.start, field.length);
+  return { lines: grid.map((row) => row.join('')), fields, compositeValid: best !== undefined };
 }
 
-function readField(field: FieldLayout, grid: string[][], cells: Cell[][]): FieldReading {
+function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][]): FieldReading {
   const ocrConfidence = meanConfidence(cells, field);
-  const check = field.check;
-  if (!check) {
-    return { raw: fieldText(grid, field.line, field.start, field.length), valid: undefined, corrections: 0, confidence: ocrConfidence };
-  }
-  const positions: Position[] = [
-    ...Array.from({ length: field.length }, (_, i) => ({ line: field.line, index: field.start + i, charClass: field.charClass })),
-    { line: check.line, index: check.position, charClass: 'digit' as const },
-  ];
-  const holds = () => {
-    const text = fieldText(grid, field.line, field.start, field.length);
-    return checkHolds(text, grid[check.line]?.[check.position] ?? '<') && (!field.isDate || isCalendarDate(text));
-  };
-  const found = searchSubstitutions(grid, cells, positions, holds, 2);
-  const raw = fieldText(grid, field.line, field.start, field.length);
-  if (!found) return { raw, valid: false, corrections: 0, confidence: Math.min(ocrConfidence, 0.5) };
-  // A check digit that holds is strong evidence; one reached by substitutions is weaker.
-  const confidence = found.changes === 0 ? 0.9 + 0.1 * ocrConfidence : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
-  return { raw, valid: true, corrections: found.changes, confidence };
+  if (!field.check) return { raw: '', valid: undefined, corrections: 0, confidence: ocrConfidence };
+  if (!candidate) return { raw: '', valid: false, corrections: 0, confidence: Math.min(ocrConfidence, 0.5) };
+  // A check digit that holds as read is strong evidence; one reached by substitutions is weaker.
+  const confidence = candidate.changes === 0 ? 0.9 + 0.1 * ocrConfidence : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
+  return { raw: '', valid: true, corrections: candidate.changes, confidence };
 }

@@ -50,12 +50,32 @@ const TALL = /^[0-9A-JMNOPQRTUVWY]$/;
 /** Below this share of the local cap height a glyph counts as short. */
 const SHORT_RATIO = 0.9;
 
+const usable = (symbols: readonly OcrSymbol[]) =>
+  symbols.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0 && s.bbox.y1 > s.bbox.y0);
+
+/** Where the MRZ's columns start and end. */
+export interface GridFrame {
+  left: number;
+  right: number;
+}
+
+/**
+ * The MRZ lines are left- and right-aligned on one grid: the frame spans the outermost glyphs of all lines, so a
+ * line whose first or last glyph OCR dropped is still placed right.
+ */
+export function sharedFrame(lines: readonly (readonly OcrSymbol[])[]): GridFrame | undefined {
+  const glyphs = lines.flatMap((line) => usable(line));
+  if (glyphs.length === 0) return undefined;
+  return { left: Math.min(...glyphs.map((s) => s.bbox.x0)), right: Math.max(...glyphs.map((s) => s.bbox.x1)) };
+}
+
 /**
  * Places a line's symbols in `length` cells. The grid runs from the first glyph's left edge to the last
- * glyph's right edge; each symbol goes to the cell nearest its centre, the best-placed one winning a cell.
+ * glyph's right edge (of this line, or the shared frame); each symbol goes to the cell nearest its centre, the
+ * best-placed one winning a cell.
  */
-export function symbolsToCells(symbols: readonly OcrSymbol[], length: number): Cell[] | undefined {
-  const glyphs = symbols.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0 && s.bbox.y1 > s.bbox.y0);
+export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, frame?: GridFrame): Cell[] | undefined {
+  const glyphs = usable(symbols);
   const tall = glyphs.filter((s) => TALL.test(s.text));
   if (glyphs.length < length / 2 || tall.length < 2) return undefined;
 
@@ -63,8 +83,8 @@ export function symbolsToCells(symbols: readonly OcrSymbol[], length: number): C
   const top = fitLine(tall.map((s) => ({ x: centreX(s.bbox), y: s.bbox.y0 })));
   const base = fitLine(tall.map((s) => ({ x: centreX(s.bbox), y: s.bbox.y1 })));
 
-  const left = Math.min(...glyphs.map((s) => s.bbox.x0));
-  const right = Math.max(...glyphs.map((s) => s.bbox.x1));
+  const left = frame?.left ?? Math.min(...glyphs.map((s) => s.bbox.x0));
+  const right = frame?.right ?? Math.max(...glyphs.map((s) => s.bbox.x1));
   const glyphWidth = median(tall.map((s) => s.bbox.x1 - s.bbox.x0));
   const pitch = (right - left - glyphWidth) / (length - 1);
   if (!(pitch > 0)) return undefined;

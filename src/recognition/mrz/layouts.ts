@@ -94,3 +94,14 @@ export const TD1: MrzLayout = {
     position: 29,
   },
 };
+
+/**
+ * TD1 as the UAE issues it on Emirates ID cards: `IL` + `ARE`, a 9-digit card number, and the 15-digit identity
+ * number in line 1's optional data. Both are digits only, so OCR letters there are coerced to digits.
+ */
+export const TD1_UAE: MrzLayout = {
+  ...TD1,
+  fields: TD1.fields.map((field) =>
+    field.name === 'documentNumber' || field.name === 'optional1' ? { ...field, charClass: 'digit' } : field,
+  ),
+};

@@ -1,8 +1,8 @@
 /** Finds the MRZ on a page, reads it with a character whitelist, and corrects it by its check digits. */
 import type { PreparedImage, Region } from '../../image/prepare.js';
 import { PageSegmentation, type OcrEngine, type OcrLine } from '../../ocr/engine.js';
-import { correctMrz, type MrzReading } from './correct.js';
-import { symbolsToCells, textToCells, type Cell } from './grid.js';
+import { correctMrz, type MrzHints, type MrzReading } from './correct.js';
+import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
 import type { MrzLayout } from './layouts.js';
 
 export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
@@ -32,10 +32,11 @@ export function mrzBand(image: PreparedImage, layout: MrzLayout, pageLines: read
 function linesToCells(lines: readonly OcrLine[], layout: MrzLayout): Cell[][] | undefined {
   const mrzLines = lines.filter((l) => l.text.replace(/\s+/g, '').length >= layout.lineLength * 0.6).slice(-layout.lines);
   if (mrzLines.length < layout.lines) return undefined;
+  const symbols = mrzLines.map((line) => line.words.flatMap((w) => w.symbols));
+  const frame = sharedFrame(symbols);
   return mrzLines.map(
-    (line) =>
-      symbolsToCells(line.words.flatMap((w) => w.symbols), layout.lineLength) ??
-      textToCells(line.text, layout.lineLength, line.confidence),
+    (line, i) =>
+      symbolsToCells(symbols[i] ?? [], layout.lineLength, frame) ?? textToCells(line.text, layout.lineLength, line.confidence),
   );
 }
 
@@ -50,6 +51,7 @@ export async function readMrz(
   engine: OcrEngine,
   layout: MrzLayout,
   pageLines: readonly OcrLine[] = [],
+  hints: MrzHints = {},
 ): Promise<MrzReading | undefined> {
   const band = mrzBand(image, layout, pageLines);
   const result = await engine.recognize({
@@ -58,5 +60,5 @@ export async function readMrz(
     whitelist: MRZ_WHITELIST,
   });
   const cells = linesToCells(result.lines, layout);
-  return cells ? correctMrz(cells, layout) : undefined;
+  return cells ? correctMrz(cells, layout, hints) : undefined;
 }
