@@ -13,6 +13,7 @@ export interface LabelledValue {
 
 interface LabelHit {
   bbox: BoundingBox;
+  words: OcrWord[];
   line: number;
   /** Index of the first word after the label on its line. */
   after: number;
@@ -35,13 +36,15 @@ function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
       const indices = line.words.map((_, i) => i).filter((i) => (starts[i] ?? 0) < to && (starts[i] ?? 0) + (line.words[i]?.text.length ?? 0) > from);
       if (indices.length === 0) continue;
       const words = indices.map((i) => line.words[i] as OcrWord);
+      // Median top and bottom: one word box stretched by noise must not make the label tall.
       hits.push({
         bbox: {
           x0: Math.min(...words.map((w) => w.bbox.x0)),
-          y0: Math.min(...words.map((w) => w.bbox.y0)),
+          y0: median(words.map((w) => w.bbox.y0)),
           x1: Math.max(...words.map((w) => w.bbox.x1)),
-          y1: Math.max(...words.map((w) => w.bbox.y1)),
+          y1: median(words.map((w) => w.bbox.y1)),
         },
+        words,
         line: lineIndex,
         after: Math.max(...indices) + 1,
       });
@@ -51,6 +54,11 @@ function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
 }
 
 const centreY = (b: BoundingBox) => (b.y0 + b.y1) / 2;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
 const overlapsVertically = (a: BoundingBox, b: BoundingBox) => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0;
 
 function joinWords(words: readonly OcrWord[]): LabelledValue | undefined {
@@ -69,8 +77,8 @@ export function findLabelledValue(
   allLabels: readonly RegExp[],
 ): LabelledValue | undefined {
   const others = allLabels.flatMap((l) => findLabels(lines, l));
-  const isLabelWord = (word: OcrWord) =>
-    others.some((o) => word.bbox.x0 >= o.bbox.x0 - 2 && word.bbox.x1 <= o.bbox.x1 + 2 && overlapsVertically(word.bbox, o.bbox));
+  const labelWords = new Set(others.flatMap((o) => o.words));
+  const isLabelWord = (word: OcrWord) => labelWords.has(word);
 
   for (const hit of findLabels(lines, label)) {
     const height = hit.bbox.y1 - hit.bbox.y0;
