@@ -10,8 +10,8 @@ import { PageSegmentation } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { readMrz, readingScore } from './mrz/read.js';
-import type { MrzReading } from './mrz/correct.js';
+import { mrzBandFromPixels, mrzCellsInBand, readMrz, readingScore } from './mrz/read.js';
+import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
 
 export const PASSPORT_FIELDS = [
@@ -48,7 +48,7 @@ const VISUAL_LABELS = {
   date_of_issue: /date\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssue\s*date|date\s*de\s*d[ée]livrance/i,
   place_of_issue: /p[l1i|]?ace\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssued\s*at/i,
   date_of_expiry: /date\s*[o0]f\s*exp[i1l|]ry|exp[i1l|]ry\s*date|date\s*[o0]f\s*exp[i1l|]ration/i,
-  issuing_authority: /\bauth[o0]r[i1l|]ty\b|autorit[ée]|[i1l|]ssued\s*by/i,
+  issuing_authority: /\bauth[o0]r(?:[i1l|]ty)?\b|autorit[ée]|[i1l|]ssued\s*by/i,
 } as const satisfies Record<PassportField, RegExp>;
 const ALL_LABELS = Object.values(VISUAL_LABELS);
 
@@ -142,22 +142,38 @@ function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<Pas
 const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
 
 async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {
-  const page = await engine.recognize({ image: image.png, psm: PageSegmentation.auto });
+  // When pixels show where the MRZ is, the printed zone above it and the MRZ are read at the same time.
+  const pixelBand = mrzBandFromPixels(image, TD3);
+  const [page, bandCells] = await Promise.all([
+    engine.recognize({
+      image: pixelBand ? await image.region({ left: 0, top: 0, width: 1, height: pixelBand.top }) : image.png,
+      psm: PageSegmentation.auto,
+    }),
+    pixelBand ? mrzCellsInBand(image, engine, TD3, pixelBand) : undefined,
+  ]);
   const printed = (field: PassportField) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
   // The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh.
-  const hints: Record<string, string[]> = {};
-  const number = printed('passport_number')?.text.toUpperCase().replace(/€/g, 'C').replace(/\$/g, 'S').replace(/[^A-Z0-9]/g, '');
-  if (number && number.length <= 9) hints.documentNumber = [number];
-  const birth = printedDateToMrz(printed('date_of_birth')?.text);
-  if (birth) hints.birthDate = [birth];
-  const expiry = printedDateToMrz(printed('date_of_expiry')?.text);
-  if (expiry) hints.expirationDate = [expiry];
+  const hints: Record<string, MrzHint[]> = {};
+  const number = printed('passport_number');
+  const numberText = number?.text.toUpperCase().replace(/€/g, 'C').replace(/\$/g, 'S').replace(/[^A-Z0-9]/g, '');
+  if (number && numberText && numberText.length <= 9) hints.documentNumber = [{ text: numberText, confidence: number.confidence }];
+  for (const [field, mrzField] of [['date_of_birth', 'birthDate'], ['date_of_expiry', 'expirationDate']] as const) {
+    const date = printed(field);
+    const text = printedDateToMrz(date?.text);
+    if (date && text) hints[mrzField] = [{ text, confidence: date.confidence }];
+  }
 
-  let reading = await readMrz(image, engine, TD3, page.lines, hints);
+  let reading = bandCells ? correctMrz(bandCells, TD3, hints) : undefined;
+  if (!reading || readingScore(reading) < 2) {
+    // Fall back to the band the page's OCR lines show (the full page when the pixel band missed the MRZ).
+    const fromPage = await readMrz(image, engine, TD3, pixelBand ? [] : page.lines, hints);
+    if (fromPage && (!reading || readingScore(fromPage) > readingScore(reading))) reading = fromPage;
+  }
   if (!reading || readingScore(reading) < 2) {
     // The band may have been misplaced: read the whole page with the MRZ whitelist instead.
-    const whole = await readMrz(image, engine, TD3, [], hints);
-    if (whole && (!reading || readingScore(whole) > readingScore(reading))) reading = whole;
+    const whole = await mrzCellsInBand(image, engine, TD3, { left: 0, top: 0, width: 1, height: 1 });
+    const wholeReading = whole ? correctMrz(whole, TD3, hints) : undefined;
+    if (wholeReading && (!reading || readingScore(wholeReading) > readingScore(reading))) reading = wholeReading;
   }
   if (!reading || readingScore(reading) === 0) throw ApiError.of('AIS.0104');
 

@@ -128,7 +128,7 @@ function fieldCandidates(
   chars: string[],
   confidences: number[],
   unsure: boolean[],
-  hints: readonly string[] = [],
+  hints: readonly MrzHint[] = [],
   limit = 6,
 ): Candidate[] {
   const length = chars.length;
@@ -154,9 +154,12 @@ function fieldCandidates(
   if (accept(chars)) found.push({ chars: [...chars], cost: unsure.some(Boolean) ? 0.1 : 0, changes: 0 });
   // Readings from elsewhere on the document (the printed zone), checked against the MRZ's own check digit.
   for (const hint of hints) {
-    const hinted = [...hint.padEnd(length - 1, '<').slice(0, length - 1), chars[length - 1] ?? '<'];
+    const hinted = [...hint.text.padEnd(length - 1, '<').slice(0, length - 1), chars[length - 1] ?? '<'];
     const changes = hinted.filter((c, i) => c !== chars[i]).length;
-    if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost: -0.01, changes });
+    // A confidently read hint settles twins the check digit cannot tell apart (B/8, L/1); a doubtful one
+    // is only an alternative to substitutions.
+    const cost = hint.confidence >= HINT_TRUSTED ? -0.01 : 0.3 + changes * 0.1;
+    if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost, changes });
   }
   const work = [...chars];
   const walk = (from: number, depth: number, cost: number, changes: number) => {
@@ -196,8 +199,15 @@ function restoreNameFillers(text: string): string {
   return restored.replace(/([KLC])\1\1+/g, (run) => '<'.repeat(run.length));
 }
 
-/** Readings of checked fields from elsewhere on the document, keyed by field name, e.g. the printed number. */
-export type MrzHints = Readonly<Record<string, readonly string[]>>;
+/** A reading of a checked field from elsewhere on the document, e.g. the printed passport number. */
+export interface MrzHint {
+  text: string;
+  /** 0..1, the OCR's confidence in that reading. */
+  confidence: number;
+}
+/** Hints keyed by field name. */
+export type MrzHints = Readonly<Record<string, readonly MrzHint[]>>;
+const HINT_TRUSTED = 0.8;
 
 /** What a composite check may cost beyond each field's own best reading: about one confident substitution. */
 const COMPOSITE_BUDGET = 1.3;
