@@ -62,6 +62,8 @@ class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private closed = false;
+  /** Workers replaced after a timeout or crash. */
+  replacements = 0;
 
   constructor(
     private readonly lang: OcrLanguage,
@@ -113,6 +115,7 @@ class WorkerPool {
       // A worker that timed out or crashed may be wedged: replace it rather than reuse it.
       const old = slot.worker;
       slot.worker = startWorker(this.lang);
+      this.replacements++;
       void old.then((w) => w.terminate()).catch(() => undefined);
       job.reject(error instanceof ApiError ? error : ApiError.of('AIS.0105'));
     } finally {
@@ -160,6 +163,11 @@ export class TesseractEngine implements OcrEngine {
 
   isWarm(): boolean {
     return this.warmed;
+  }
+
+  /** How many workers were replaced after hanging or crashing. */
+  get replacements(): number {
+    return this.pools.eng.replacements + this.pools.ara.replacements;
   }
 
   async close(): Promise<void> {
