@@ -1,19 +1,22 @@
 /** Builds the fastify app with everything injected; never listens (see server.ts). */
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { IdentityDirectory } from './auth/identities.js';
+import { MockState } from './admin/state.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { ApiError } from './errors/catalogue.js';
-import { akLockout, signatureAuthenticator } from './http/aksk.js';
+import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
 import { registerErrorHandling } from './http/errors.js';
 import { createGateway } from './http/gateway.js';
+import { namespaceOf, registerJournal } from './http/journal.js';
+import { realSleep, type Sleeper } from './http/scenario.js';
 import { registerRateLimiting } from './http/throttle.js';
 import { urlFetcher } from './image/fetch-url.js';
 import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
+import { randomSource } from './random.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
+import { ADMIN_PREFIX, adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
@@ -26,6 +29,11 @@ export interface AppOptions {
   clock?: Clock;
   /** Where log lines go; defaults to stdout. Tests pass a stream to read them. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * How forced delays wait (`delay=500ms`, fault `delayMs`). Real time by default, as users expect; tests inject
+   * one that records the wait instead of sleeping.
+   */
+  sleep?: Sleeper;
 }
 
 declare module 'fastify' {
@@ -34,6 +42,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     ocrEngine: OcrEngine;
+    /** Everything the admin API holds; tests may read it, but should change it through the admin API. */
+    mockState: MockState;
   }
 }
 
@@ -47,6 +57,9 @@ const REDACTED = [
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
   const clock = options.clock ?? systemClock;
+  const random = randomSource(config.seed);
+  const requestIds = random.stream('request-id');
+  const state = new MockState(config, LOCKOUT);
   const ownsEngine = !options.engine;
   const engine: OcrEngine =
     options.engine ?? new TesseractEngine({ workers: config.ocrWorkers, timeoutMs: config.ocrTimeoutMs });
@@ -58,7 +71,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
-    genReqId: () => randomBytes(16).toString('hex'),
+    genReqId: () => requestIds.hex(16),
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -83,25 +96,32 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   registerErrorHandling(app);
   app.decorate('ocrEngine', engine);
+  app.decorate('mockState', state);
 
-  // Before any route: swagger records routes as they are added, and the gateway's throttle needs the plugin.
+  // Before any route: swagger records routes as they are added, the gateway's throttle needs the plugin, and the
+  // journal's hooks must see every vendor route.
   await registerOpenApi(app);
-  await registerRateLimiting(app, clock);
+  await registerRateLimiting(app, clock, state.windows);
+  const journaling = registerJournal(app, { state, clock });
 
-  const identities = new IdentityDirectory(config.identities);
   const gateway = createGateway(app, {
     config,
     clock,
+    state,
+    random,
+    sleep: options.sleep ?? realSleep,
+    journaling,
     signature: signatureAuthenticator({
-      accessKeys: config.accessKeys,
-      identities,
+      accessKey: (ak) => state.accessKey(ak),
+      identities: () => state.identities(),
       clock,
-      lockout: akLockout(),
+      lockout: (request) => state.lockout(namespaceOf(request)),
       debugSignatures: config.debugSignatures,
     }),
   });
   await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm() });
-  await app.register(iamRoutes, { config, clock, identities });
+  const tokenIds = random.stream('token-id');
+  await app.register(iamRoutes, { config, clock, identities: () => state.identities(), tokenId: () => tokenIds.uuid() });
   await app.register(ocrRoutes, {
     documents: DOCUMENT_TYPES,
     engine,
@@ -114,6 +134,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       allowlist: config.urlAllowlist,
     }),
   });
+
+  // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
+  if (config.admin) {
+    const results = new Map(DOCUMENT_TYPES.map((document) => [document.api, document.resultSchema]));
+    await app.register(adminRoutes, { prefix: ADMIN_PREFIX, state, token: config.adminToken, results });
+  }
 
   if (config.warmup) {
     app.addHook('onReady', async () => {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-/** `ocr-mock`: starts the emulator on HOST:PORT and stops cleanly on SIGTERM or SIGINT. */
+/**
+ * `ocr-mock`: starts the emulator on HOST:PORT and stops cleanly on SIGTERM or SIGINT.
+ * `ocr-mock fixture …`: writes a synthetic document image and prints its expected result (src/fixture-cli.ts).
+ */
 import { ConfigError } from './config.js';
 import { startMockServer } from './server.js';
 
-async function main(): Promise<void> {
+async function serve(): Promise<void> {
   const started = Date.now();
   const server = await startMockServer();
   server.app.log.info(`ocr-mock ready on ${server.url} in ${Date.now() - started} ms`);
@@ -24,7 +27,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
+async function fixture(args: string[]): Promise<void> {
+  // Loaded only for this command: the server never needs the generator.
+  const { runFixtureCommand } = await import('./fixture-cli.js');
+  process.exitCode = await runFixtureCommand(args, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}
+
+const USAGE = `usage: ocr-mock                 serve the emulator (configured by environment, see the README)
+       ocr-mock fixture --help  write a synthetic document image and print its expected result`;
+
+async function main(command: string | undefined, args: string[]): Promise<void> {
+  if (command === undefined) return serve();
+  if (command === 'fixture') return fixture(args);
+  if (command === '--help' || command === '-h') return void console.log(USAGE);
+  console.error(`ocr-mock: unknown command "${command}"\n${USAGE}`);
+  process.exitCode = 2;
+}
+
+const [command, ...args] = process.argv.slice(2);
+main(command, args).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? `ocr-mock: ${error.message}` : error);
   process.exit(1);
 });

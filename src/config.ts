@@ -29,6 +29,10 @@ const AccessKey = Type.Object({
 /** The vendor's OCR APIs, as their path segments spell them. */
 const ApiName = Type.Union([Type.Literal('passport'), Type.Literal('emirates-id-card'), Type.Literal('bankcard')]);
 
+const Subscriptions = Type.Record(Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }), Type.Array(ApiName), {
+  additionalProperties: false,
+});
+
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -53,9 +57,7 @@ export const ConfigSchema = Type.Object({
   /** Recognitions in flight per project before ModelArts.4401. */
   maxConcurrentPerProject: Type.Integer({ minimum: 1 }),
   /** Project id → subscribed APIs; a project not listed has subscribed to all of them. */
-  subscriptions: Type.Record(Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }), Type.Array(ApiName), {
-    additionalProperties: false,
-  }),
+  subscriptions: Subscriptions,
   /** A `url` image must arrive within this time, redirects and body included; else ModelArts.4603. */
   urlTimeoutMs: Type.Integer({ minimum: 10 }),
   /** Redirects followed for a `url` image; one more gives ModelArts.4603. */
@@ -64,12 +66,27 @@ export const ConfigSchema = Type.Object({
   urlAllowLoopback: Type.Boolean(),
   /** Host names, IP addresses and CIDR ranges a `url` may reach even when private or otherwise refused. */
   urlAllowlist: Type.Array(Type.String({ minLength: 1 })),
+  /** Serve the admin API under `/_mock/`; when false its paths answer APIG.0101 like any unknown path. */
+  admin: Type.Boolean(),
+  /** When not empty, every admin call must send it in `X-Mock-Admin-Token`. */
+  adminToken: Type.String(),
+  /** Requests the journal keeps (all namespaces together); the oldest are dropped first. */
+  journalMaxEntries: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Seeds every random choice (request ids, token ids, fault sampling, delay jitter), so two runs with the same
+   * seed and clock answer byte for byte the same. Absent: ids are random.
+   */
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
 });
 
 export type Config = Static<typeof ConfigSchema>;
 export type Identity = Static<typeof Identity>;
 export type ProjectRef = Static<typeof Project>;
 export type AccessKeyPair = Static<typeof AccessKey>;
+export type ApiName = Static<typeof ApiName>;
+
+/** Parts of the schema the admin API validates runtime changes with, so they obey the same rules as at start. */
+export const ConfigParts = { Identity, AccessKey, ApiName, Subscriptions } as const;
 
 export const DEFAULT_PROJECT = Object.freeze({ id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ae-ad-1' });
 
@@ -98,6 +115,9 @@ export function defaultConfig(): Config {
     urlMaxRedirects: 5,
     urlAllowLoopback: true,
     urlAllowlist: [],
+    admin: true,
+    adminToken: '',
+    journalMaxEntries: 5000,
   };
 }
 
@@ -118,6 +138,10 @@ export const ENV_VARIABLES = {
   OCR_MOCK_URL_TIMEOUT_MS: 'urlTimeoutMs',
   OCR_MOCK_URL_MAX_REDIRECTS: 'urlMaxRedirects',
   OCR_MOCK_URL_ALLOW_LOOPBACK: 'urlAllowLoopback',
+  OCR_MOCK_ADMIN: 'admin',
+  OCR_MOCK_ADMIN_TOKEN: 'adminToken',
+  OCR_MOCK_JOURNAL_MAX_ENTRIES: 'journalMaxEntries',
+  OCR_MOCK_SEED: 'seed',
 } as const satisfies Record<string, keyof Config>;
 
 export const CONFIG_FILE_VARIABLE = 'OCR_MOCK_CONFIG';

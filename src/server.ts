@@ -1,6 +1,7 @@
 /** Starting and stopping a listening server: used by the CLI and by test setups. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
+import { AdminClient } from './client/admin-client.js';
 import { loadConfig, type Config } from './config.js';
 
 export interface StartOptions extends Omit<AppOptions, 'config'> {
@@ -14,7 +15,15 @@ export interface StartOptions extends Omit<AppOptions, 'config'> {
 }
 
 export interface MockServer {
+  /** Base URL of the vendor API, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The admin API for the whole server (the global scope). */
+  admin: AdminClient;
+  /**
+   * A handle for one test file or suite: an admin client scoped to `name`, whose `headers` put vendor requests in
+   * that namespace. Its journal, faults, stubs, settings and reset never touch another namespace.
+   */
+  namespace(name: string): AdminClient;
   app: FastifyInstance;
   close(): Promise<void>;
 }
@@ -30,5 +39,8 @@ export async function startMockServer(options: StartOptions = {}): Promise<MockS
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : config.port;
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  return { url: `http://${urlHost}:${actualPort}`, app, close: () => app.close() };
+  const url = `http://${urlHost}:${actualPort}`;
+  // Over HTTP like any other client, so in-process and Docker setups behave the same.
+  const admin = new AdminClient(url, config.adminToken ? { token: config.adminToken } : {});
+  return { url, app, admin, namespace: (name) => admin.namespace(name), close: () => app.close() };
 }

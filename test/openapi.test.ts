@@ -17,7 +17,13 @@ describe('OpenAPI document and Swagger UI', () => {
   it('lists the OCR and IAM paths, and none of its own', async () => {
     const doc = await openapi();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/v2/{project_id}/ocr/passport', '/v3/auth/tokens']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/health',
+      '/v2/{project_id}/ocr/bankcard',
+      '/v2/{project_id}/ocr/emirates-id-card',
+      '/v2/{project_id}/ocr/passport',
+      '/v3/auth/tokens',
+    ]);
   });
 
   it('describes the passport route from the schemas that validate it', async () => {

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityDirectory } from '../auth/identities.js';
 import {
-  AkLockout,
+  type AkLockout,
   DEFAULT_MAX_SKEW_MS,
   splitRequestTarget,
   verifySignatureWithLockout,
@@ -29,10 +29,12 @@ export const DEBUG_HEADERS = {
 } as const;
 
 export interface SignatureOptions {
-  accessKeys: readonly AccessKeyPair[];
-  identities: IdentityDirectory;
+  /** Looked up per request: the admin API may change the key pairs and identities at run time. */
+  accessKey: (ak: string) => AccessKeyPair | undefined;
+  identities: () => IdentityDirectory;
   clock: Clock;
-  lockout: AkLockout;
+  /** The lockout table for this request: one per namespace, so one test's failures never lock another's key. */
+  lockout: (request: FastifyRequest) => AkLockout;
   debugSignatures: boolean;
 }
 
@@ -51,16 +53,14 @@ function exposeFailure(reply: FastifyReply, failure: Failure): void {
 }
 
 export function signatureAuthenticator(options: SignatureOptions): SignatureAuthenticator {
-  const keys = new Map(options.accessKeys.map((pair) => [pair.ak, pair]));
-
   return async function authenticateSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { path, query } = splitRequestTarget(request.raw.url ?? request.url);
     const result = verifySignatureWithLockout({
       request: { method: request.raw.method ?? request.method, path, query, headers: request.raw.headers, body: request.rawBody ?? EMPTY },
-      lookupSecret: (ak) => keys.get(ak)?.sk,
+      lookupSecret: (ak) => options.accessKey(ak)?.sk,
       now: options.clock.now(),
       maxSkewMs: DEFAULT_MAX_SKEW_MS,
-      lockout: options.lockout,
+      lockout: options.lockout(request),
     });
     if (!result.ok) {
       request.log.debug(
@@ -71,16 +71,12 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
       throw ApiError.iam(result.reason);
     }
 
-    const pair = keys.get(result.access) as AccessKeyPair;
+    const pair = options.accessKey(result.access) as AccessKeyPair;
     const { project_id: projectId } = request.params as { project_id: string };
     // A key pair belongs to a domain; it may call any project of that domain, and no other.
-    if (!options.identities.projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
+    if (!options.identities().projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
       throw ApiError.of('ModelArts.4203');
     }
     request.caller = { projectId, method: 'aksk', principal: pair.ak };
   };
-}
-
-export function akLockout(): AkLockout {
-  return new AkLockout(LOCKOUT);
 }

@@ -30,6 +30,8 @@ export function toApiError(error: FastifyError | Error): ApiError | undefined {
 }
 
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  // The journal keeps the code; reading it back from the serialised body would be slower and less certain.
+  if (reply.request.mock) reply.request.mock.errorCode = error.code;
   return reply.code(error.status).send(toEnvelope(error, String(reply.request.id)));
 }
 

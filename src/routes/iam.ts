@@ -1,5 +1,4 @@
 /** The fake IAM: `POST /v3/auth/tokens`, password method, project scope, Keystone v3 body. */
-import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
@@ -54,13 +53,16 @@ function iamError(code: 400 | 401, message: string) {
 export interface IamRouteOptions {
   config: Readonly<Config>;
   clock: Clock;
-  identities: IdentityDirectory;
+  /** Read per request: the admin API may replace the identities at run time. */
+  identities: () => IdentityDirectory;
+  /** Token ids; from the seeded stream when `seed` is set, so tokens are reproducible. */
+  tokenId: () => string;
 }
 
 /** Roles a sandbox user holds; any project member may call OCR. */
 const ROLES = [{ id: stableId('role', 'te_admin'), name: 'te_admin' }];
 
-export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities }) => {
+export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities, tokenId }) => {
   // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     request.log.info({ err: error.message }, 'token request refused');
@@ -77,6 +79,7 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         body: TokenRequest,
         response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError },
       },
+      config: { api: 'iam' },
     },
     async (request, reply) => {
       const { identity: auth, scope } = (request.body as TokenRequest).auth;
@@ -84,9 +87,10 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         return reply.code(400).send(iamError(400, 'Only the password authentication method is supported.'));
       }
       const { user } = auth.password;
-      const identity = identities.authenticate(user.domain.name, user.name, user.password);
+      const directory = identities();
+      const identity = directory.authenticate(user.domain.name, user.name, user.password);
       if (!identity) return reply.code(401).send(iamError(401, 'The username or password is wrong.'));
-      const project = identities.project(identity, scope.project);
+      const project = directory.project(identity, scope.project);
       if (!project) return reply.code(401).send(iamError(401, 'The project in the scope does not exist or is not the user\'s.'));
 
       const issuedAt = clock.now();
@@ -95,7 +99,7 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
       const userId = stableId('user', `${identity.domain}/${identity.user}`);
       const token = issueToken(
         {
-          jti: randomUUID(),
+          jti: tokenId(),
           userId,
           user: identity.user,
           domainId: domain.id,

@@ -31,7 +31,12 @@ const RequestHeaders = Type.Object({
   'x-auth-token': Type.Optional(Type.String({ description: 'An IAM token; or sign the request with AK/SK instead' })),
   'x-sdk-date': Type.Optional(Type.String({ description: 'AK/SK signing time, YYYYMMDDTHHMMSSZ' })),
   authorization: Type.Optional(Type.String({ description: 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…' })),
-  'x-mock-scenario': Type.Optional(Type.String({ description: 'Mock only: error=<code> answers that catalogue row' })),
+  'x-mock-scenario': Type.Optional(
+    Type.String({ description: 'Mock only: error=<code>, delay=<n>ms|<n>s, drop (separated by ;) force this outcome' }),
+  ),
+  'x-mock-namespace': Type.Optional(
+    Type.String({ description: 'Mock only: keeps journal, faults, stubs and counters apart; default the project id' }),
+  ),
 });
 
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
@@ -42,6 +47,7 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
       {
         onRequest: gateway.onRequest,
         preValidation: gateway.preValidation(document),
+        config: { api: document.api },
         schema: {
           summary: `${document.title} recognition`,
           tags: ['OCR'],
@@ -51,11 +57,15 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           response: { 200: Type.Object({ result: document.resultSchema }), ...errorResponses },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { image, url, ...extra } = request.body as { image?: string; url?: string } & Record<string, unknown>;
         if ((image === undefined) === (url === undefined)) throw ApiError.of('AIS.0101');
-        return gateway.withSlot(request.params.project_id, async () => {
+        return gateway.withSlot(request, async () => {
           const bytes = image !== undefined ? decodeBase64Image(image) : await fetchImage(url as string);
+          // Admin faults for this image, or a stub's stored answer in place of recognition.
+          const verdict = await gateway.receiveImage(request, reply, document, bytes);
+          if (verdict.kind === 'dropped') return reply;
+          if (verdict.kind === 'stub') return { result: verdict.result };
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
           return { result: await document.recognize({ image: prepared, engine, now: clock.now(), options: extra }) };
         });

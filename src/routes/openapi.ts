@@ -15,7 +15,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'ocr-mock: Huawei Cloud OCR (G42, ae-ad-1)',
         description:
           'Local emulator of the vendor OCR API and its IAM token issuer. Send `X-Auth-Token` or sign with AK/SK ' +
-          '(SDK-HMAC-SHA256). `X-Mock-Scenario: error=<code>` is a mock-only header that forces an error.',
+          '(SDK-HMAC-SHA256). Mock-only headers: `X-Mock-Scenario` (`error=<code>`, `delay=500ms`, `drop`) forces an ' +
+          'outcome for one request; `X-Mock-Namespace` keeps parallel tests apart. The admin API (`/_mock/`) is ' +
+          'described in the README.',
         version: '2',
       },
       tags: [

@@ -1,30 +1,67 @@
 /**
- * Scenarios: one request (through a header) or, later, the admin API forces an outcome the emulator would not
- * otherwise produce, such as a backend fault only the cloud side can cause. Grammar: `error=<catalogue code>`.
+ * Scenarios: one request (through the `X-Mock-Scenario` header) or the admin API (faults, see faults.ts) forces an
+ * outcome the emulator would not otherwise produce, such as a backend fault only the cloud side can cause, a slow
+ * answer or a dropped connection. Both end in the same `Outcome`, applied by one function in src/http/scenario.ts.
+ *
+ * Header grammar, directives separated by `;`:
+ *   error=<catalogue code>   answer that row
+ *   delay=<n>ms | delay=<n>s  wait that long first (real time), then go on (or answer the error, or drop)
+ *   drop                     close the connection without an answer
  */
 import { ApiError, isErrorCode, type ErrorCode } from '../errors/catalogue.js';
 
-export interface Scenario {
+/** What a scenario or a fault does to one request. Every part is optional; an empty outcome changes nothing. */
+export interface Outcome {
   /** Answer this catalogue row instead of doing the work. */
   error?: ErrorCode;
+  /** Wait this many milliseconds first. */
+  delayMs?: number;
+  /** Close the connection without answering (after any delay). */
+  drop?: boolean;
 }
+
+/** The header's outcome; kept as its own name for the parser's callers. */
+export type Scenario = Outcome;
+
+/** Longer delays than this are refused: a test that needs more is better served by a client timeout. */
+export const MAX_DELAY_MS = 5 * 60_000;
 
 export class ScenarioSyntaxError extends Error {
   override name = 'ScenarioSyntaxError';
 }
 
-/** Parses `error=ModelArts.4302` (directives separated by `;`); throws ScenarioSyntaxError on anything else. */
+/** `500ms`, `2s`, `1.5s` → milliseconds; undefined when not a duration within MAX_DELAY_MS. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
+  if (!match) return undefined;
+  const ms = Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+  return ms <= MAX_DELAY_MS ? ms : undefined;
+}
+
+/** Parses the header; throws ScenarioSyntaxError on anything it does not know, so typos never pass silently. */
 export function parseScenario(text: string): Scenario {
   const scenario: Scenario = {};
   for (const part of text.split(';')) {
     const directive = part.trim();
     if (directive === '') continue;
+    if (directive.toLowerCase() === 'drop') {
+      scenario.drop = true;
+      continue;
+    }
     const match = /^([a-z]+)\s*=\s*(\S+)$/i.exec(directive);
     if (!match) throw new ScenarioSyntaxError(`not a directive: "${directive}"`);
-    const [, name = '', value = ''] = match;
-    if (name.toLowerCase() !== 'error') throw new ScenarioSyntaxError(`unknown directive "${name}"`);
-    if (!isErrorCode(value)) throw new ScenarioSyntaxError(`unknown error code "${value}"`);
-    scenario.error = value;
+    const [, rawName = '', value = ''] = match;
+    const name = rawName.toLowerCase();
+    if (name === 'error') {
+      if (!isErrorCode(value)) throw new ScenarioSyntaxError(`unknown error code "${value}"`);
+      scenario.error = value;
+    } else if (name === 'delay') {
+      const ms = parseDuration(value);
+      if (ms === undefined) throw new ScenarioSyntaxError(`delay must be like 500ms or 2s, at most ${MAX_DELAY_MS / 1000}s: "${value}"`);
+      scenario.delayMs = ms;
+    } else {
+      throw new ScenarioSyntaxError(`unknown directive "${rawName}"`);
+    }
   }
   return scenario;
 }

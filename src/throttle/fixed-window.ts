@@ -29,11 +29,17 @@ export function peekWindow(previous: WindowState | undefined, now: number, windo
   return { state: previous, ttl: previous.start + windowMs - now };
 }
 
-/** Windows per key. Keys are authenticated project ids, so the map stays as small as the config's project list. */
+/**
+ * Windows per key. Keys are namespaces (a test's `X-Mock-Namespace`, else the project id), which any authenticated
+ * client can invent, so ended windows are swept once the map grows past `sweepAbove`.
+ */
 export class FixedWindowCounter {
   private readonly windows = new Map<string, WindowState>();
 
+  constructor(private readonly sweepAbove = 10_000) {}
+
   hit(key: string, now: number, windowMs: number): WindowHit {
+    if (this.windows.size >= this.sweepAbove && !this.windows.has(key)) this.sweep(now, windowMs);
     const hit = hitWindow(this.windows.get(key), now, windowMs);
     this.windows.set(key, hit.state);
     return hit;
@@ -41,5 +47,22 @@ export class FixedWindowCounter {
 
   peek(key: string, now: number, windowMs: number): WindowHit {
     return peekWindow(this.windows.get(key), now, windowMs);
+  }
+
+  /** Forgets one key's window (an admin reset of its namespace). */
+  delete(key: string): void {
+    this.windows.delete(key);
+  }
+
+  clear(): void {
+    this.windows.clear();
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private sweep(now: number, windowMs: number): void {
+    for (const [key, state] of this.windows) if (peekWindow(state, now, windowMs).state.count === 0) this.windows.delete(key);
   }
 }
