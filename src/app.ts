@@ -20,6 +20,7 @@ import { ADMIN_PREFIX, adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
+import { ResultCache } from './cache/result-cache.js';
 import { registerOpenApi } from './routes/openapi.js';
 
 export interface AppOptions {
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     engine,
     clock,
     gateway,
+    cache: new ResultCache({ maxEntries: config.resultCacheEntries, maxBytes: config.resultCacheBytes }),
     fetchImage: urlFetcher({
       timeoutMs: config.urlTimeoutMs,
       maxRedirects: config.urlMaxRedirects,

@@ -72,6 +72,10 @@ export const ConfigSchema = Type.Object({
   adminToken: Type.String(),
   /** Requests the journal keeps (all namespaces together); the oldest are dropped first. */
   journalMaxEntries: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /** Recognition results kept by image content (0 turns the cache off). */
+  resultCacheEntries: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  /** Bound on what the cached results take, as JSON. */
+  resultCacheBytes: Type.Integer({ minimum: 0 }),
   /**
    * Seeds every random choice (request ids, token ids, fault sampling, delay jitter), so two runs with the same
    * seed and clock answer byte for byte the same. Absent: ids are random.
@@ -118,6 +122,8 @@ export function defaultConfig(): Config {
     admin: true,
     adminToken: '',
     journalMaxEntries: 5000,
+    resultCacheEntries: 500,
+    resultCacheBytes: 16 * 1024 * 1024,
   };
 }
 
@@ -141,6 +147,8 @@ export const ENV_VARIABLES = {
   OCR_MOCK_ADMIN: 'admin',
   OCR_MOCK_ADMIN_TOKEN: 'adminToken',
   OCR_MOCK_JOURNAL_MAX_ENTRIES: 'journalMaxEntries',
+  OCR_MOCK_RESULT_CACHE_ENTRIES: 'resultCacheEntries',
+  OCR_MOCK_RESULT_CACHE_BYTES: 'resultCacheBytes',
   OCR_MOCK_SEED: 'seed',
 } as const satisfies Record<string, keyof Config>;
 

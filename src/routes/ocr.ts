@@ -9,6 +9,7 @@ import { PreparedImage } from '../image/prepare.js';
 import type { OcrEngine } from '../ocr/engine.js';
 import type { Clock } from '../clock.js';
 import type { DocumentType } from '../recognition/document.js';
+import { resultCacheKey, type ResultCache } from '../cache/result-cache.js';
 
 export interface OcrRouteOptions {
   documents: readonly DocumentType[];
@@ -17,6 +18,8 @@ export interface OcrRouteOptions {
   gateway: Gateway;
   /** Gets the bytes behind a `url` field. */
   fetchImage: (url: string) => Promise<Buffer>;
+  /** Results by image content: the same image is recognised once. */
+  cache: ResultCache;
 }
 
 function requestSchema(document: DocumentType): TObject {
@@ -40,7 +43,7 @@ const RequestHeaders = Type.Object({
 });
 
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
-  const { documents, engine, clock, gateway, fetchImage } = options;
+  const { documents, engine, clock, gateway, fetchImage, cache } = options;
   for (const document of documents) {
     app.post(
       `/v2/:project_id/ocr/${document.api}`,
@@ -66,8 +69,13 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           const verdict = await gateway.receiveImage(request, reply, document, bytes);
           if (verdict.kind === 'dropped') return reply;
           if (verdict.kind === 'stub') return { result: verdict.result };
+          const key = resultCacheKey(document.api, bytes, extra);
+          const cached = cache.get<Record<string, unknown>>(key);
+          if (cached) return { result: cached };
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
-          return { result: await document.recognize({ image: prepared, engine, now: clock.now(), options: extra }) };
+          const result = await document.recognize({ image: prepared, engine, now: clock.now(), options: extra });
+          cache.set(key, result);
+          return { result };
         });
       },
     );
