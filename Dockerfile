@@ -30,6 +30,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/dist ./dist
 # The fixture command (`docker run ocr-mock node dist/cli.js fixture …`) renders with these fonts.
 COPY fixtures/fonts ./fixtures/fonts
+# The sandbox page (/_mock/ui): static files, served as they are.
+COPY ui ./ui
 USER node
 EXPOSE 8080
 # /health answers 200 once the OCR workers are warm; Testcontainers and compose can wait on it.

@@ -11,6 +11,8 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { degrade, extensionFor, renderPassport, type DegradationLevel } from '../src/fixtures/index.js';
+import { renderBankCard } from '../src/fixtures/bankcard.js';
+import { renderEmiratesIdFixture } from '../src/fixtures/emirates-id.js';
 
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -36,6 +38,23 @@ const GENERATORS: Record<string, FixtureKind> = {
     // Every passport clean and medium; a third each at light and heavy, spread over the set.
     levels: (n) => ['clean', 'medium', ...(n % 3 === 1 ? (['light'] as const) : []), ...(n % 3 === 2 ? (['heavy'] as const) : [])],
     render: (seed) => renderPassport({}, { seed }),
+  },
+  bankcard: {
+    folder: 'bankcard',
+    prefix: 'b',
+    count: 24,
+    seed: (n) => 4000 + n,
+    levels: (n) => ['clean', 'medium', ...(n % 3 === 1 ? (['light'] as const) : []), ...(n % 3 === 2 ? (['heavy'] as const) : [])],
+    render: (seed) => renderBankCard({}, { seed }),
+  },
+  'emirates-id-card': {
+    folder: 'emirates-id-card',
+    prefix: 'e',
+    // Odd seeds are fronts, even seeds backs: 24 of each, all clean and medium, a third each light and heavy.
+    count: 48,
+    seed: (n) => 3000 + n,
+    levels: (n) => ['clean', 'medium', ...(Math.ceil(n / 2) % 3 === 1 ? (['light'] as const) : []), ...(Math.ceil(n / 2) % 3 === 2 ? (['heavy'] as const) : [])],
+    render: (seed) => renderEmiratesIdFixture(seed),
   },
 };
 

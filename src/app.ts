@@ -6,7 +6,8 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { ApiError } from './errors/catalogue.js';
 import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './http/json-depth.js';
 import { createGateway } from './http/gateway.js';
 import { namespaceOf, registerJournal } from './http/journal.js';
 import { realSleep, type Sleeper } from './http/scenario.js';
@@ -22,6 +23,7 @@ import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
 import { ResultCache } from './cache/result-cache.js';
 import { registerOpenApi } from './routes/openapi.js';
+import { uiRoutes } from './routes/ui.js';
 
 export interface AppOptions {
   config?: Readonly<Config>;
@@ -75,6 +77,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     genReqId: () => requestIds.hex(16),
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // The router's own refusals (a bad percent-escape, an over-long path parameter) get the vendor envelope too.
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Keep the raw bytes: AK/SK signatures are computed over them, never over re-serialised JSON.
@@ -84,7 +88,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     request.rawBody = body as Buffer;
     try {
       if ((body as Buffer).length === 0) throw new Error('empty body');
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
+      const parsed: unknown = JSON.parse((body as Buffer).toString('utf8'));
+      // Deeper nesting overflows the stack of whatever walks it next (serialisers, structuredClone): not JSON we take.
+      if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) throw new Error('nested too deep');
+      done(null, parsed);
     } catch {
       request.bodyError = ApiError.of('ModelArts.4105');
       done(null, undefined);
@@ -136,6 +143,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       allowlist: config.urlAllowlist,
     }),
   });
+
+  await app.register(uiRoutes, { documents: DOCUMENT_TYPES });
 
   // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
   if (config.admin) {

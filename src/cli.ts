@@ -6,17 +6,36 @@
 import { ConfigError } from './config.js';
 import { startMockServer } from './server.js';
 
+/**
+ * How long in-flight requests may take to finish after SIGTERM or SIGINT; then their connections are cut and the
+ * process exits 1. Under Docker's 10 s between `docker stop`'s SIGTERM and its SIGKILL.
+ */
+const SHUTDOWN_GRACE_MS = 8_000;
+
 async function serve(): Promise<void> {
   const started = Date.now();
   const server = await startMockServer();
   server.app.log.info(`ocr-mock ready on ${server.url} in ${Date.now() - started} ms`);
   let stopping = false;
+  // No new connections from here on; requests in flight finish (within the grace), then the engine stops.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info(`${signal} received, stopping`);
+    let forced = false;
+    const grace = setTimeout(() => {
+      forced = true;
+      server.app.log.warn(`requests still in flight ${SHUTDOWN_GRACE_MS} ms after ${signal}; closing their connections`);
+      server.app.server.closeAllConnections();
+      // Should stopping still hang (an engine that will not end), do not outlive the grace by much.
+      setTimeout(() => process.exit(1), 2_000).unref();
+    }, SHUTDOWN_GRACE_MS);
+    grace.unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        clearTimeout(grace);
+        process.exit(forced ? 1 : 0);
+      },
       (error: unknown) => {
         server.app.log.error({ err: error }, 'error while stopping');
         process.exit(1);

@@ -95,7 +95,7 @@ describe('image intake on OCR routes', () => {
       ['POST', '/v2/p/ocr/driver-license-unknown'],
       ['GET', PASSPORT_PATH],
       ['DELETE', '/v3/auth/tokens'],
-      ['GET', '/'],
+      ['GET', '/index.html'],
     ] as const) {
       const response = await t.app.inject({ method, url });
       expect(response.statusCode).toBe(404);

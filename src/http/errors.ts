@@ -14,6 +14,7 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ModelArts.4105',
   FST_ERR_CTP_INVALID_TYPE: 'ModelArts.4105',
   FST_ERR_BAD_URL: 'ModelArts.4202',
+  FST_ERR_MAX_PARAM_LENGTH: 'ModelArts.4202',
 };
 
 export function toApiError(error: FastifyError | Error): ApiError | undefined {
@@ -33,6 +34,18 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
   // The journal keeps the code; reading it back from the serialised body would be slower and less certain.
   if (reply.request.mock) reply.request.mock.errorCode = error.code;
   return reply.code(error.status).send(toEnvelope(error, String(reply.request.id)));
+}
+
+/**
+ * For fastify's `frameworkErrors` option. The router refuses some requests before any hook or error handler runs (a
+ * malformed percent-escape in the path, a path parameter over `maxParamLength`) and would answer in fastify's own
+ * shape; this gives them the vendor envelope like everything else.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = toApiError(error) ?? ApiError.of('ModelArts.4202');
+  request.log.info({ error_code: apiError.code, cause: error.code }, apiError.message);
+  reply.header('X-Request-Id', request.id);
+  void sendApiError(reply, apiError);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

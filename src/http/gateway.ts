@@ -3,7 +3,7 @@
  *   onRequest      a readable X-Mock-Namespace → token authentication (before the body is read)
  *   preValidation  AK/SK authentication (over the raw body) → per-minute throttle (APIG.0308)
  *                  → subscription (ModelArts.4204) → X-Mock-Scenario or an admin fault
- *                  → a body that was not JSON (ModelArts.4105)
+ *                  → a body that was not JSON, or nested too deep (ModelArts.4105)
  *   handler        a concurrency slot (ModelArts.4401) around the backend work; once the image is decoded,
  *                  faults for its hash and stubs (receiveImage)
  * Counters, faults and settings are the namespace's (see src/admin/namespace.ts). Routes take the hooks from here
@@ -68,6 +68,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     }
   };
 
+  // The JSON parser holds its refusal (bad JSON, nesting past MAX_JSON_DEPTH) until the caller is authenticated.
   const rejectUnreadableBody: Hook = async (request) => {
     if (request.bodyError) throw request.bodyError;
   };

@@ -14,6 +14,11 @@ disableTypes(['cur', 'dds', 'gif', 'heif', 'icns', 'ico', 'j2c', 'jp2', 'jxl', '
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MIN_IMAGE_SIDE = 15;
+/**
+ * Pages a TIFF may have. Only the first is read, but libvips walks every page's directory to count them: a 10 MB
+ * file of ~90,000 tiny pages costs seconds of CPU and tens of MB before one pixel is decoded.
+ */
+export const MAX_TIFF_PAGES = 100;
 
 export interface ImageLimits {
   maxSide: number;
@@ -58,7 +63,7 @@ export function checkImage(bytes: Buffer, limits: ImageLimits): CheckedImage {
   if (!format || !limits.formats.includes(format)) throw ApiError.of('AIS.0102');
   let size: { width?: number; height?: number };
   try {
-    size = imageSize(bytes);
+    size = imageSize(ownMemory(bytes));
   } catch {
     throw ApiError.of('AIS.0104');
   }
@@ -67,7 +72,35 @@ export function checkImage(bytes: Buffer, limits: ImageLimits): CheckedImage {
   if (Math.min(width, height) < MIN_IMAGE_SIDE || Math.max(width, height) > limits.maxSide) {
     throw ApiError.of('AIS.0103');
   }
+  if (format === 'tiff' && tiffPagesExceed(bytes, MAX_TIFF_PAGES)) throw ApiError.of('AIS.0104');
   return { bytes, format, width, height };
+}
+
+/**
+ * image-size reads through DataViews over the input's whole ArrayBuffer, not just its view. A small Buffer is a
+ * slice of Node's shared pool, so a short or cut header would be completed with whatever bytes follow it there
+ * (another request's, say), and the same file could get AIS.0103 once and AIS.0104 the next time. A copy of its
+ * own makes a read past the end throw, as it should.
+ */
+function ownMemory(bytes: Buffer): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+}
+
+/** Follows a classic TIFF's chain of page directories, stopping at a loop or a pointer past the end as libtiff does. */
+function tiffPagesExceed(bytes: Buffer, max: number): boolean {
+  const le = bytes[0] === 0x49;
+  const u16 = (at: number) => (le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
+  const u32 = (at: number) => (le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
+  const seen = new Set<number>();
+  let pages = 0;
+  for (let offset = bytes.length >= 8 ? u32(4) : 0; offset !== 0 && !seen.has(offset) && offset + 2 <= bytes.length; ) {
+    seen.add(offset);
+    if (++pages > max) return true;
+    const next = offset + 2 + u16(offset) * 12;
+    if (next + 4 > bytes.length) break;
+    offset = u32(next);
+  }
+  return false;
 }
 
 export const ALL_FORMATS = ACCEPTED_FORMATS;

@@ -64,6 +64,7 @@ class WorkerPool {
   private closed = false;
   /** Workers replaced after a timeout or crash. */
   replacements = 0;
+  private readonly stopRunning = new Set<(error: ApiError) => void>();
 
   constructor(
     private readonly lang: OcrLanguage,
@@ -105,21 +106,28 @@ class WorkerPool {
 
   private async execute(slot: Slot, job: Job): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    let stopThis: ((error: ApiError) => void) | undefined;
+    const stop = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(ApiError.of('ModelArts.4402')), this.timeoutMs);
+      // Closing the pool ends running jobs at once rather than when their timeout fires.
+      stopThis = reject;
+      this.stopRunning.add(reject);
     });
     try {
-      const result = await Promise.race([this.recognizeOn(slot, job.request), timeout]);
+      const result = await Promise.race([this.recognizeOn(slot, job.request), stop]);
       job.resolve(result);
     } catch (error) {
-      // A worker that timed out or crashed may be wedged: replace it rather than reuse it.
-      const old = slot.worker;
-      slot.worker = startWorker(this.lang);
-      this.replacements++;
-      void old.then((w) => w.terminate()).catch(() => undefined);
+      // A worker that timed out or crashed may be wedged: replace it rather than reuse it (unless closing).
+      if (!this.closed) {
+        const old = slot.worker;
+        slot.worker = startWorker(this.lang);
+        this.replacements++;
+        void old.then((w) => w.terminate()).catch(() => undefined);
+      }
       job.reject(error instanceof ApiError ? error : ApiError.of('AIS.0105'));
     } finally {
       clearTimeout(timer);
+      if (stopThis) this.stopRunning.delete(stopThis);
     }
   }
 
@@ -137,6 +145,7 @@ class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(ApiError.of('ModelArts.4508'));
+    for (const stop of this.stopRunning) stop(ApiError.of('ModelArts.4508'));
     await Promise.allSettled(this.slots.map(async (s) => (await s.worker).terminate()));
   }
 }

@@ -61,7 +61,9 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
         },
       },
       async (request, reply) => {
-        const { image, url, ...extra } = request.body as { image?: string; url?: string } & Record<string, unknown>;
+        const { image, url, ...rest } = request.body as { image?: string; url?: string } & Record<string, unknown>;
+        // Only the fields the document declares reach recognition and the cache key; unknown ones are ignored.
+        const extra = Object.fromEntries(Object.keys(document.requestFields).filter((k) => k in rest).map((k) => [k, rest[k]]));
         if ((image === undefined) === (url === undefined)) throw ApiError.of('AIS.0101');
         return gateway.withSlot(request, async () => {
           const bytes = image !== undefined ? decodeBase64Image(image) : await fetchImage(url as string);

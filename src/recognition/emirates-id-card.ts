@@ -1,0 +1,1447 @@
+/**
+ * Emirates ID card, front and back. Fields are found by what they look like and by their labels in the OCR
+ * output, never by where one particular layout prints them:
+ * - the back carries a TD1 MRZ (`IL` + `ARE` + card number + the 15-digit ID number), read and corrected by its
+ *   check digits as for passports, with the ID number's own Luhn digit as an extra check;
+ * - the front carries the ID number (784-YYYY-NNNNNNN-C, Luhn-checked) anywhere on the card, and labelled fields in
+ *   English and Arabic. The Arabic model reads only the strips the English pass could not read near the English
+ *   name and nationality, and the Arabic name is checked against the spellings the English name allows.
+ * See docs/recognition.md, "Emirates ID card".
+ */
+import { Type, type TString } from '@sinclair/typebox';
+import { parse as parseMrz } from 'mrz';
+import { ApiError } from '../errors/catalogue.js';
+import type { PreparedImage, Region } from '../image/prepare.js';
+import { ALL_FORMATS } from '../image/intake.js';
+import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
+import type { Confidence, DocumentType, RecognitionInput } from './document.js';
+import { luhnValid } from './luhn.js';
+import { checkDigit } from './mrz/check-digit.js';
+import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
+import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
+import { sharedFrame, symbolsToCells, textToCells, type Cell } from './mrz/grid.js';
+import { TD1_UAE } from './mrz/layouts.js';
+import { MRZ_WHITELIST, readingScore } from './mrz/read.js';
+import { arabicKey, editDistance, matchArabicNationality, matchEnglishNationality, type NationalityMatch } from './nationalities.js';
+
+/** Table 3-11 of the reference, in its order, plus `laser_number` from the back example. */
+export const EMIRATES_ID_FIELDS = [
+  'side',
+  'id_number',
+  'name_arabic',
+  'name',
+  'nationality_arabic',
+  'nationality',
+  'sex',
+  'date_of_birth',
+  'expiry_date',
+  'card_number',
+  'country_code',
+  'machinecode1',
+  'machinecode2',
+  'machinecode3',
+  'laser_number',
+] as const;
+type Field = (typeof EMIRATES_ID_FIELDS)[number];
+export type Side = 'front' | 'back';
+
+/** English labels of the fields read from the printed zone. */
+const LABELS = {
+  // OCR reads "ID" as "1D", "lD" or "10" often enough to allow for it.
+  id_number: /\b(?:I\.?D\.?|[1l]D|10|Identity)\s*(?:Number|No\.?|Card\s*No\.?)/i,
+  name: /\bName\b/i,
+  nationality: /\bNationality\b|\bNational\w*\b/i,
+  // Small label print loses letters: "Date of Beth" is still the birth date, "Explry" still the expiry.
+  date_of_birth: /\bDate\s*[o0]f\s*(?!Iss|Exp)\w+|\bBirth\s*Date\b|\bD\.?O\.?B\.?(?=\s|:|$)/i,
+  expiry_date: /\bExp[a-z]{2,}(?:\s*Date)?\b|\bDate\s*[o0]f\s*Exp\w*/i,
+  sex: /\bS[ea][xrkn]\b|\bGender\b/i,
+  card_number: /\bCard\s*(?:Number|No\.?)/i,
+  laser_number: /\bLaser\s*(?:No\.?|Number|#)?/i,
+} as const;
+
+/** Labels that end another label's value on the same line, though their fields are not returned. */
+const OTHER_LABELS = [/\bIssu(?:ing|e)\s*(?:Date|Place)\b|\bDate\s*of\s*Issue\b/i, /\bOccupation\b/i, /\bEmployer\b/i, /\bSignature\b/i];
+const ALL_LABELS: readonly RegExp[] = [...Object.values(LABELS), ...OTHER_LABELS];
+
+/** The Arabic labels of the fields read from Arabic print. */
+const ARABIC_LABELS = { name: 'الاسم', nationality: 'الجنسية' } as const;
+/** Every Arabic label a card prints, as `arabicKey` spells them: an Arabic value is found by the label before it. */
+const ARABIC_LABEL_SPELLINGS: readonly [keyof typeof ARABIC_LABELS | 'other', readonly string[]][] = [
+  ['name', ['الاسم', 'الاسمالكامل']],
+  ['nationality', ['الجنسية']],
+  ['other', ['رقمالهوية', 'تاريخالميلاد', 'الجنس', 'تاريخالانتهاء', 'تاريخالاصدار', 'المهنة', 'جهةالعمل', 'مكانالاصدار', 'رقمالبطاقة', 'التوقيع']],
+];
+
+/** What OCR reads for a digit in numbers printed on the card. */
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  O: '0', o: '0', D: '0', Q: '0', U: '0', I: '1', l: '1', '|': '1', i: '1', '!': '1', L: '1', J: '1',
+  Z: '2', z: '2', S: '5', s: '5', $: '5', G: '6', b: '6', T: '7', B: '8', g: '9', q: '9', A: '4',
+};
+/** Digits OCR mistakes for one another, likeliest first. */
+const DIGIT_CONFUSIONS: Record<string, string> = {
+  '0': '8690', '1': '74', '2': '73', '3': '8952', '4': '19', '5': '639', '6': '580', '7': '12', '8': '30695', '9': '8035',
+};
+const DASHES = /[-‐‑‒–—―_~.]/;
+
+/**
+ * How English spellings of names map to Arabic letters, for checking the Arabic name OCR read against the
+ * English name printed beside it. Longest spellings first; the likeliest Arabic letters first. Short vowels may
+ * be unwritten ('').
+ */
+const NAME_SPELLINGS: readonly (readonly [latin: string, arabic: readonly string[]])[] = [
+  ['sh', ['ش']], ['kh', ['خ']], ['gh', ['غ']], ['th', ['ث', 'ت', 'ذ']], ['dh', ['ذ', 'ض', 'ظ']], ['ch', ['تش', 'ش']], ['ph', ['ف']],
+  ['aa', ['ا', 'ع', 'اء']], ['ee', ['ي']], ['ii', ['ي']], ['oo', ['و']], ['ou', ['و']], ['uu', ['و']], ['ow', ['و', 'او']],
+  ['ai', ['ي', 'اي', 'ائ']], ['ay', ['اي', 'ي']], ['ei', ['ي']], ['ie', ['ي', 'يا', 'يي']], ['ae', ['ا']], ['oa', ['و']],
+  ['b', ['ب']], ['p', ['ب']], ['t', ['ت', 'ط']], ['j', ['ج']], ['h', ['ه', 'ح']], ['d', ['د', 'ض']], ['r', ['ر']], ['z', ['ز', 'ظ', 'ذ']],
+  ['s', ['س', 'ص', 'ز']], ['f', ['ف']], ['v', ['ف']], ['q', ['ق', 'ك']], ['k', ['ك', 'ق']], ['c', ['ك', 'س']], ['g', ['ج', 'غ', 'ق']],
+  ['l', ['ل']], ['m', ['م']], ['n', ['ن']], ['w', ['و']], ['y', ['ي']], ['x', ['كس']],
+  ['a', ['', 'ا', 'ع', 'ى']], ['e', ['', 'ي', 'ا', 'ع']], ['i', ['', 'ي', 'ا', 'ئ']], ['o', ['', 'و', 'ا']], ['u', ['', 'و', 'ا', 'ع']],
+];
+/** A vowel opening a word is written with an alef (with or without hamza) or an ain. */
+const NAME_INITIAL_VOWELS: Readonly<Record<string, readonly string[]>> = {
+  a: ['ا', 'أ', 'ع', 'آ'], e: ['إ', 'ا', 'أ', 'ع'], i: ['إ', 'ا', 'ي'], o: ['أ', 'ا', 'ع', 'و'], u: ['أ', 'ا', 'ع', 'و'],
+};
+/** A word's last vowel: long vowels and the feminine ending. */
+const NAME_FINAL_VOWELS: Readonly<Record<string, readonly string[]>> = {
+  a: ['ا', 'ة', 'ى', 'ه', ''], ah: ['ة', 'ه', 'اه', 'ا'], e: ['', 'ي', 'ه', 'ة'], i: ['ي', 'ى'], o: ['و', ''], u: ['و', ''], y: ['ي'],
+};
+/** Arabic letters that differ only in their dots, the commonest OCR confusion. */
+const ARABIC_SAME_SKELETON = ['بتثنيىئ', 'جحخ', 'دذ', 'رز', 'سش', 'صض', 'طظ', 'عغ', 'فق', 'هة', 'اأإآل', 'وؤ'];
+/** Other pairs OCR confuses in a naskh face such as Amiri. */
+const ARABIC_LOOKALIKES = ['هب', 'مه', 'كل', 'فغ', 'قو', 'عه', 'يا'];
+
+export const EmiratesIdResultSchema = Type.Object({
+  ...(Object.fromEntries(
+    EMIRATES_ID_FIELDS.map((f) => [f, f === 'side' ? Type.Union([Type.Literal('front'), Type.Literal('back')]) : Type.String()]),
+  ) as Record<Field, TString>),
+  confidence: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
+});
+
+export type EmiratesIdResult = Record<Exclude<Field, 'side'>, string> & { side: Side; confidence: Confidence };
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+const height = (box: BoundingBox) => box.y1 - box.y0;
+const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const union = (boxes: readonly BoundingBox[]): BoundingBox => ({
+  x0: Math.min(...boxes.map((b) => b.x0)),
+  y0: Math.min(...boxes.map((b) => b.y0)),
+  x1: Math.max(...boxes.map((b) => b.x1)),
+  y1: Math.max(...boxes.map((b) => b.y1)),
+});
+
+// ---- the ID number: pattern, Luhn ----
+
+export interface IdNumberReading {
+  /** 15 digits. */
+  digits: string;
+  /** Whether the Luhn digit holds (after corrections). */
+  valid: boolean;
+  corrections: number;
+  confidence: number;
+  /** Where it was read, for a second look. */
+  bbox?: BoundingBox;
+}
+
+/** `784199012345671` → `784-1990-1234567-1`. */
+export function formatIdNumber(digits: string): string {
+  return /^\d{15}$/.test(digits) ? `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7, 14)}-${digits.slice(14)}` : '';
+}
+
+/**
+ * Makes 15 OCR digits pass the Luhn check with the likeliest single substitution (digit confusions, costlier where
+ * OCR was confident), the `784` country prefix being fixed. Luhn catches every single-digit error but corrects
+ * only what the confusion table allows; a number it cannot repair is returned as read and marked invalid.
+ */
+export function correctIdNumber(digits: string, confidences: readonly number[] = []): IdNumberReading {
+  const ocr = mean(confidences.length ? [...confidences] : [0.9]);
+  const prefixFixes = [...'784'].filter((d, i) => digits[i] !== d).length;
+  const fixed = `784${digits.slice(3)}`;
+  if (luhnValid(fixed)) {
+    const confidence = prefixFixes === 0 ? 0.9 + 0.1 * ocr : Math.min(0.89, 0.6 + 0.3 * ocr);
+    return { digits: fixed, valid: true, corrections: prefixFixes, confidence };
+  }
+  let best: { digits: string; cost: number } | undefined;
+  for (let i = 3; i < 15; i++) {
+    const read = fixed[i] as string;
+    [...(DIGIT_CONFUSIONS[read] ?? '')].forEach((alternative, rank) => {
+      const candidate = fixed.slice(0, i) + alternative + fixed.slice(i + 1);
+      if (!luhnValid(candidate)) return;
+      // The year after 784 is a plausible year; a substitution that breaks that is unlikely to be the fix.
+      const yearPenalty = /^784(19|20)\d\d/.test(candidate) ? 0 : 1;
+      const cost = (confidences[i] ?? 0.5) + rank * 0.05 + yearPenalty;
+      if (!best || cost < best.cost) best = { digits: candidate, cost };
+    });
+  }
+  if (!best) return { digits: fixed, valid: false, corrections: prefixFixes, confidence: Math.min(ocr, 0.5) };
+  return { digits: best.digits, valid: true, corrections: prefixFixes + 1, confidence: Math.min(0.89, 0.6 + 0.3 * ocr) };
+}
+
+interface CharRun {
+  chars: string;
+  confidences: number[];
+  boxes: BoundingBox[];
+}
+
+/** A line's symbols as one string, digit look-alikes turned into digits, with each character's confidence and box. */
+function numericRun(line: OcrLine): CharRun {
+  const run: CharRun = { chars: '', confidences: [], boxes: [] };
+  line.words.forEach((word, w) => {
+    if (w > 0) {
+      run.chars += ' ';
+      run.confidences.push(1);
+      run.boxes.push(word.bbox);
+    }
+    const symbols = word.symbols.length ? word.symbols : [...word.text].map((text) => ({ text, confidence: word.confidence, bbox: word.bbox }));
+    for (const symbol of symbols) {
+      for (const char of symbol.text) {
+        run.chars += DASHES.test(char) ? '-' : (DIGIT_LOOKALIKES[char] ?? char);
+        run.confidences.push(symbol.confidence);
+        run.boxes.push(symbol.bbox);
+      }
+    }
+  });
+  return run;
+}
+
+/** 784, four digits, seven digits and one, grouped by dashes or spaces, or run together. */
+const ID_NUMBER_PATTERN = /(?<![0-9])([0-9]{3})\s?-?\s?([0-9]{4})\s?-?\s?([0-9]{7})\s?-?\s?([0-9])(?![0-9])/g;
+
+/** Every ID-number-shaped sequence in the lines, best first: grouped like the card prints it, starting 784. */
+export function findIdNumbers(lines: readonly OcrLine[]): (IdNumberReading & { grouped: boolean })[] {
+  const found: (IdNumberReading & { grouped: boolean; score: number })[] = [];
+  for (const line of lines) {
+    const run = numericRun(line);
+    for (const match of run.chars.matchAll(ID_NUMBER_PATTERN)) {
+      const prefix = match[1] ?? '';
+      // A misread prefix is still the ID number when the rest is grouped like one; a plain 15-digit run must say 784.
+      const grouped = /-/.test(match[0]);
+      const prefixErrors = [...'784'].filter((d, i) => prefix[i] !== d).length;
+      if (prefixErrors > (grouped ? 1 : 0)) continue;
+      const positions = [...match[0]].flatMap((c, i) => (/[0-9]/.test(c) ? [(match.index ?? 0) + i] : []));
+      const digits = positions.map((p) => run.chars[p]).join('');
+      const confidences = positions.map((p) => run.confidences[p] ?? 0.5);
+      const reading = correctIdNumber(digits, confidences);
+      const bbox = union(positions.map((p) => run.boxes[p] as BoundingBox));
+      found.push({ ...reading, bbox, grouped, score: (grouped ? 2 : 0) + (reading.valid ? 1 : 0) - reading.corrections * 0.1 });
+    }
+  }
+  return found.sort((a, b) => b.score - a.score).map(({ score: _score, ...rest }) => rest);
+}
+
+// ---- labelled values ----
+
+interface LabelHit {
+  field: string;
+  line: OcrLine;
+  /** Index of the label's first and last word in the line. */
+  first: number;
+  last: number;
+  bbox: BoundingBox;
+}
+
+/** Word indexes of the characters in `words.join(' ')`. */
+function wordAt(words: readonly OcrWord[]): number[] {
+  return words.flatMap((word, i) => [...Array<number>(word.text.length).fill(i), i]);
+}
+
+/**
+ * The box of some words' print: left and right from the words, top and bottom the median of their symbols'.
+ * A word box sometimes takes in a speck or a stroke of the row below, which would misplace what lies under it.
+ */
+function textBox(words: readonly OcrWord[]): BoundingBox {
+  const box = union(words.map((w) => w.bbox));
+  const symbols = words.flatMap((w) => w.symbols).filter((s) => s.bbox.y1 > s.bbox.y0);
+  if (symbols.length === 0) return box;
+  return { ...box, y0: median(symbols.map((s) => s.bbox.y0)), y1: median(symbols.map((s) => s.bbox.y1)) };
+}
+
+function findLabels(lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] {
+  const hits: LabelHit[] = [];
+  for (const line of lines) {
+    const text = line.words.map((w) => w.text).join(' ');
+    const index = wordAt(line.words);
+    for (const match of text.matchAll(new RegExp(label.source, `${label.flags.replace('g', '')}g`))) {
+      const first = index[match.index ?? 0] ?? 0;
+      const last = index[(match.index ?? 0) + match[0].length - 1] ?? first;
+      hits.push({ field, line, first, last, bbox: textBox(line.words.slice(first, last + 1)) });
+    }
+  }
+  return hits;
+}
+
+type ValueKind = 'text' | 'date' | 'sex' | 'number';
+
+/** Words a value of this kind may consist of; the value ends at the first that fails. */
+const VALUE_WORD: Record<ValueKind, RegExp> = {
+  text: /^[A-Za-z][A-Za-z'’.-]*,?$/,
+  date: /^[0-9OoIlSBZ|/.\-]+$/,
+  sex: /^(?:[MF][mf]?|[mf][MF]|MALE|FEMALE|Male|Female)$/,
+  number: /^[0-9OoIlSBZ|\-.–—]+$/,
+};
+
+export interface LabelledValue {
+  text: string;
+  confidence: number;
+  bbox: BoundingBox;
+}
+
+/**
+ * Leading colons, slashes and dashes that separate a label from its value; a bar ending a capitalised word is
+ * its last I.
+ */
+const cleanWord = (word: OcrWord): OcrWord => ({
+  ...word,
+  text: word.text
+    .replace(/^[:;/.\-|]+/, '')
+    .replace(/(?<=[A-Z]{2})\|$/, 'I')
+    .replace(/[:;|]+$/, ''),
+});
+
+function takeValue(words: readonly OcrWord[], kind: ValueKind, lineHeight: number, minConfidence = 0.3): OcrWord[] {
+  const value: OcrWord[] = [];
+  for (const raw of words) {
+    const cleaned = cleanWord(raw);
+    // A lone letter picks up specks as symbols ("™M"): only its letters count.
+    const word = kind === 'sex' ? { ...cleaned, text: cleaned.text.replace(/[^A-Za-z]/g, '') } : cleaned;
+    if (word.text === '') continue;
+    const previous = value.at(-1);
+    // A wide gap ends the value: what follows belongs to another column (often the Arabic half of the row).
+    if (previous && word.bbox.x0 - previous.bbox.x1 > 2.2 * lineHeight) break;
+    // A capitalised word of plain letters is kept however unsure OCR was of it (names end in a bar read for I);
+    // anything else must be read with some confidence.
+    const plainLetters = kind === 'text' && /^[A-Z][A-Za-z]+$/.test(word.text);
+    if (!VALUE_WORD[kind].test(word.text) || (word.confidence < minConfidence && !plainLetters)) break;
+    value.push(word);
+    if (kind === 'sex') break;
+  }
+  return value;
+}
+
+/**
+ * The value of a labelled field: the words after the label on its line (up to the next label or a wide gap), or
+ * else the words under the label on the nearest line below, within the label's column (which ends where the next
+ * label on the label's row begins).
+ */
+export function findLabelledValue(lines: readonly OcrLine[], field: keyof typeof LABELS, kind: ValueKind): LabelledValue | undefined {
+  const allHits = ALL_LABELS.flatMap((label, i) => findLabels(lines, label, String(i)));
+  for (const hit of findLabels(lines, LABELS[field], field)) {
+    const lineHeight = height(hit.bbox);
+    const nextOnLine = allHits
+      .filter((h) => h.line === hit.line && h.first > hit.last)
+      .reduce((min, h) => Math.min(min, h.first), hit.line.words.length);
+    const sameLine = takeValue(hit.line.words.slice(hit.last + 1, nextOnLine), kind, lineHeight);
+    if (sameLine.length) return toValue(sameLine);
+
+    const rowEnd = allHits
+      .filter((h) => h.bbox.x0 > hit.bbox.x1 && Math.abs((h.bbox.y0 + h.bbox.y1) / 2 - (hit.bbox.y0 + hit.bbox.y1) / 2) < lineHeight)
+      .reduce((min, h) => Math.min(min, h.bbox.x0), Infinity);
+    const below = lines
+      .filter((l) => l !== hit.line && centreY(l.bbox) > centreY(hit.bbox) + lineHeight * 0.6 && l.bbox.y0 - hit.bbox.y1 < lineHeight * 2.5)
+      .map((l) => l.words.filter((w) => w.bbox.x1 > hit.bbox.x0 - lineHeight && w.bbox.x0 < rowEnd - lineHeight * 0.5))
+      .filter((words) => words.length > 0)
+      .sort((a, b) => (a[0]?.bbox.y0 ?? 0) - (b[0]?.bbox.y0 ?? 0))[0];
+    if (below && !allHits.some((h) => h.line.words.includes(below[0] as OcrWord))) {
+      const value = takeValue(below, kind, lineHeight);
+      if (value.length) return toValue(value);
+    }
+  }
+  return undefined;
+}
+
+function toValue(words: readonly OcrWord[]): LabelledValue {
+  return {
+    text: words.map((w) => cleanWord(w).text).join(' ').trim(),
+    confidence: mean(words.map((w) => w.confidence)),
+    bbox: union(words.map((w) => w.bbox)),
+  };
+}
+
+const asDigits = (text: string) => [...text].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
+
+/** A printed card date, DD/MM/YYYY (or run together), to YYYY-MM-DD; undefined when not a date. */
+export function parseCardDate(text: string): string | undefined {
+  const t = asDigits(text).replace(/\s+/g, '');
+  const m = /(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  if (!m) return undefined;
+  const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1900 || year > 2200 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function parseSex(text: string): string | undefined {
+  const first = text.trim().toUpperCase()[0];
+  return first === 'M' || first === 'F' ? first : undefined;
+}
+
+// ---- side detection ----
+
+/** The start of the back's first MRZ line, `IL` + `ARE`, as OCR tends to read it. */
+const UAE_MRZ_START = /^[I1l|][LDC<]?[A4]RE[0-9]/;
+
+/**
+ * A line that could be one of the three TD1 lines of the back: about 30 MRZ characters (OCR adds symbols to filler
+ * runs and may split a line), with fillers or long digit runs.
+ */
+function looksLikeTd1Line(line: OcrLine): boolean {
+  const compact = line.text.replace(/\s+/g, '');
+  if (compact.length < 16 || compact.length > 48) return false;
+  const mrzChars = compact.replace(/[^A-Z0-9<«]/g, '').length;
+  if (mrzChars / compact.length < 0.85) return false;
+  const fillers = (compact.match(/[<«]|KK|LL|KL|LK|CK|KC/g) ?? []).length;
+  const digits = (compact.match(/[0-9]/g) ?? []).length;
+  return fillers >= 2 || digits >= 12 || UAE_MRZ_START.test(compact);
+}
+
+export interface SideEvidence {
+  /** MRZ-like lines, top to bottom. */
+  mrzLines: OcrLine[];
+  idNumbers: ReturnType<typeof findIdNumbers>;
+  /** Front labels seen (English). */
+  frontLabels: number;
+}
+
+export function gatherEvidence(lines: readonly OcrLine[]): SideEvidence {
+  const mrzLines = lines.filter(looksLikeTd1Line);
+  const idNumbers = findIdNumbers(lines.filter((l) => !mrzLines.includes(l)));
+  const frontLabels = (['id_number', 'name', 'nationality'] as const).filter((f) => findLabels(lines, LABELS[f], f).length > 0).length;
+  return { mrzLines, idNumbers, frontLabels };
+}
+
+/** The side the OCR text shows, or undefined when it shows neither. */
+export function detectSide(evidence: SideEvidence): Side | undefined {
+  if (evidence.mrzLines.length >= 2 || evidence.mrzLines.some((l) => UAE_MRZ_START.test(l.text.replace(/\s+/g, '')))) return 'back';
+  if (evidence.idNumbers.some((n) => n.grouped) || evidence.frontLabels >= 2) return 'front';
+  if (evidence.idNumbers.length > 0) return 'front';
+  return undefined;
+}
+
+// ---- front ----
+
+interface Values {
+  values: Partial<Record<Field, string>>;
+  confidence: Partial<Record<Field, number>>;
+}
+
+const ARABIC_WORD = /^[\u0621-\u064A]+$/;
+
+/**
+ * Words the English pass could not read as English. Arabic text comes out of it as low-confidence Latin
+ * garbage, which is how the Arabic regions are found without reading the whole card twice.
+ */
+function isForeignWord(word: OcrWord): boolean {
+  return word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
+}
+
+/** A word read as English beyond doubt: it ends a run of foreign words. */
+function isSureEnglish(word: OcrWord): boolean {
+  return word.confidence >= 0.85 && /^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
+}
+
+/**
+ * Runs of foreign words in the English pass: where the card prints something other than English. Garbage read
+ * from Arabic now and then looks like a short English word, so only sure English words (or a wide gap) end a run.
+ */
+export function foreignStrips(lines: readonly OcrLine[]): BoundingBox[] {
+  const strips: BoundingBox[] = [];
+  for (const line of lines) {
+    let run: OcrWord[] = [];
+    const flush = () => {
+      // A "word" far taller than its neighbours is a picture (the photo) that OCR took for text.
+      const typical = [...run.map((w) => height(w.bbox))].sort((a, b) => a - b)[Math.floor(run.length / 2)] ?? 0;
+      const text = run.filter((w) => height(w.bbox) <= 1.8 * typical);
+      if (text.some(isForeignWord)) {
+        const box = union(text.map((w) => w.bbox));
+        // OCR's word boxes for script it cannot read often stop short of the line's ends; the line box does not.
+        if (height(line.bbox) <= 1.5 * height(box)) {
+          if (run[0] === line.words[0]) box.x0 = Math.min(box.x0, line.bbox.x0);
+          if (run.at(-1) === line.words.at(-1)) box.x1 = Math.max(box.x1, line.bbox.x1);
+        }
+        strips.push(box);
+      }
+      run = [];
+    };
+    for (const word of line.words) {
+      const previous = run.at(-1);
+      if (isSureEnglish(word) || (previous && word.bbox.x0 - previous.bbox.x1 > 3 * height(line.bbox))) flush();
+      if (!isSureEnglish(word)) run.push(word);
+    }
+    flush();
+  }
+  return strips.filter((b) => height(b) >= 8 && b.x1 - b.x0 >= height(b));
+}
+
+/** An Arabic OCR reading of one strip, tokens in reading order (right to left), punctuation removed. */
+interface ArabicStrip {
+  bbox: BoundingBox;
+  tokens: { text: string; colon: boolean; confidence: number; bbox: BoundingBox }[];
+}
+
+function arabicTokens(lines: readonly OcrLine[]): ArabicStrip['tokens'] {
+  // A colon (the end of a label) becomes a token of its own, even when OCR joined it to the next word.
+  return lines.flatMap((line) =>
+    line.words.flatMap((word) =>
+      word.text
+        .split(/([:؛])/)
+        .map((part) => ({
+          // A bar, an exclamation mark or an Arabic-Indic one is how OCR often reads a lone alef.
+          text: part.replace(/[\u064B-\u0652\u0640؛،.:\s\p{Cf}]/gu, '').replace(/^[|!١]$/, 'ا'),
+          colon: /^[:؛]$/.test(part),
+          confidence: word.confidence,
+          bbox: word.bbox,
+        }))
+        .filter((t) => t.text.length > 0 || t.colon),
+    ),
+  );
+}
+
+type ArabicLabel = keyof typeof ARABIC_LABELS | 'other';
+
+/** The label a run of tokens most resembles, if it resembles one closely enough for a short, noisy read. */
+function classifyArabicLabel(text: string, tolerance: number): ArabicLabel | undefined {
+  const key = arabicKey(text).replace(/[^\u0621-\u064A]/g, '');
+  if (key.length < 2) return undefined;
+  let best: { label: ArabicLabel; distance: number } | undefined;
+  for (const [label, spellings] of ARABIC_LABEL_SPELLINGS) {
+    for (const spelling of spellings) {
+      const distance = editDistance(key, spelling) / Math.max(key.length, spelling.length);
+      if (!best || distance < best.distance) best = { label, distance };
+    }
+  }
+  return best && best.distance <= tolerance ? best.label : undefined;
+}
+
+/**
+ * Where a strip's label ends and which label it is: the words before a colon near the strip's start (OCR
+ * garbles Amiri's stacked "الاسم", but rarely the colon), or else a word that is nearly a label.
+ */
+function stripLabel(strip: ArabicStrip): { label: ArabicLabel; end: number } | undefined {
+  const colon = strip.tokens.findIndex((t) => t.colon);
+  if (colon >= 0 && colon <= 3) {
+    const label = classifyArabicLabel(strip.tokens.slice(0, colon).map((t) => t.text).join(''), 0.6);
+    if (label) return { label, end: colon + 1 };
+  }
+  for (let i = 0; i < Math.min(3, strip.tokens.length); i++) {
+    const label = classifyArabicLabel(strip.tokens[i]?.text ?? '', 0.25);
+    if (label) return { label, end: i + 1 };
+  }
+  return undefined;
+}
+
+interface ArabicValue {
+  text: string;
+  confidence: number;
+  bbox: BoundingBox;
+}
+
+function arabicValue(tokens: ArabicStrip['tokens']): ArabicValue | undefined {
+  // Reading order runs right to left: a wide gap leftwards ends the value (the English half of the row follows).
+  const value: ArabicStrip['tokens'] = [];
+  for (const token of tokens) {
+    if (!ARABIC_WORD.test(token.text)) {
+      if (value.length) break;
+      continue;
+    }
+    const previous = value.at(-1);
+    if (previous && previous.bbox.x0 - token.bbox.x1 > 2.5 * height(previous.bbox)) break;
+    value.push(token);
+  }
+  const text = value.map((t) => t.text).join(' ');
+  // A lone letter is a speck or a stroke of the label, not a value.
+  if (text.length < 2) return undefined;
+  return { text, confidence: mean(value.map((t) => t.confidence)), bbox: union(value.map((t) => t.bbox)) };
+}
+
+/**
+ * The Arabic value of a labelled field among the strips read: the rest of the label's strip, or else the next
+ * strip to its left on the same row, or the strip below it. Failing a label, the unlabelled strip nearest the
+ * English value's row.
+ */
+function findArabicValue(strips: readonly ArabicStrip[], field: keyof typeof ARABIC_LABELS, englishRow: BoundingBox | undefined): ArabicValue | undefined {
+  const labelled = strips.map((strip) => ({ strip, label: stripLabel(strip) }));
+  for (const { strip, label } of labelled) {
+    if (label?.label !== field) continue;
+    const rest = arabicValue(strip.tokens.slice(label.end));
+    if (rest) return rest;
+    const labelBox = strip.tokens[label.end - 1]?.bbox ?? strip.bbox;
+    const h = height(labelBox);
+    const next = strips
+      .filter((s) => s !== strip)
+      .filter((s) => (Math.abs(centreY(s.bbox) - centreY(labelBox)) < h && s.bbox.x1 < labelBox.x0) || (s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h))
+      .sort((a, b) => a.bbox.y0 - b.bbox.y0 || b.bbox.x1 - a.bbox.x1)[0];
+    const below = next && arabicValue(next.tokens);
+    if (below) return below;
+  }
+  if (!englishRow) return undefined;
+  // No label read: the unlabelled Arabic strip nearest the English value, if it reads as words.
+  return labelled
+    .filter(({ label }) => !label)
+    .sort((a, b) => Math.abs(centreY(a.strip.bbox) - centreY(englishRow)) - Math.abs(centreY(b.strip.bbox) - centreY(englishRow)))
+    .map(({ strip }) => arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)))
+    .find((value) => value && (field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4));
+}
+
+/** Reads a strip with the Arabic model, as one line. */
+async function readArabicStrip(image: PreparedImage, engine: OcrEngine, bbox: BoundingBox): Promise<ArabicStrip> {
+  const h = height(bbox);
+  const crop = await image.region(regionOf(image, bbox, h * 0.6, h * 0.35));
+  const result = await engine.recognize({ image: crop, lang: 'ara', psm: PageSegmentation.singleLine });
+  // Word boxes come back in the crop's coordinates; the strip's origin puts them on the page.
+  const x0 = Math.max(0, Math.round(bbox.x0 - h * 0.6));
+  const y0 = Math.max(0, Math.round(bbox.y0 - h * 0.35));
+  const shift = (b: BoundingBox): BoundingBox => ({ x0: b.x0 + x0, x1: b.x1 + x0, y0: b.y0 + y0, y1: b.y1 + y0 });
+  return { bbox, tokens: arabicTokens(result.lines).map((t) => ({ ...t, bbox: shift(t.bbox) })) };
+}
+
+/**
+ * The Arabic strips worth reading: those on or next to the rows of the English name and nationality, nearest
+ * first (the Arabic name is printed beside, above or below the English one on every layout seen).
+ */
+function stripsNear(strips: readonly BoundingBox[], anchors: readonly BoundingBox[]): BoundingBox[] {
+  const distance = (strip: BoundingBox) =>
+    Math.min(...anchors.map((a) => Math.abs(centreY(strip) - centreY(a)) / height(a)));
+  return strips
+    .filter((s) => distance(s) < 3.6)
+    .sort((a, b) => distance(a) - distance(b))
+    .slice(0, 4);
+}
+
+/** Keeps the case the card prints: a capitalised reading snaps to the table's spelling in capitals. */
+function inPrintedCase(read: string, canonical: string): string {
+  return read === read.toUpperCase() ? canonical.toUpperCase() : canonical;
+}
+
+/**
+ * The English nationality: the labelled value, or, when that names no nationality in the table (a bilingual
+ * line such as "Nationality / الجنسية: India / الهند" reads as Latin garbage around the name), the run of one to
+ * three words after the label that comes closest to a table entry.
+ */
+function findEnglishNationality(lines: readonly OcrLine[]): LabelledValue | undefined {
+  const labelled = findLabelledValue(lines, 'nationality', 'text');
+  if (labelled && matchEnglishNationality(labelled.text)) return labelled;
+  let best: { value: LabelledValue; distance: number } | undefined;
+  for (const hit of findLabels(lines, LABELS.nationality, 'nationality')) {
+    const words = hit.line.words.slice(hit.last + 1).map(cleanWord).filter((w) => /[A-Za-z]/.test(w.text));
+    for (let start = 0; start < words.length; start++) {
+      for (let end = start + 1; end <= Math.min(words.length, start + 3); end++) {
+        const value = toValue(words.slice(start, end));
+        const match = matchEnglishNationality(value.text);
+        if (match && (!best || match.distance < best.distance)) best = { value, distance: match.distance };
+      }
+    }
+  }
+  return best?.value ?? labelled;
+}
+
+function nationalityValues(english: LabelledValue | undefined, arabic: ArabicValue | undefined): Values {
+  const englishMatch: NationalityMatch | undefined = english ? matchEnglishNationality(english.text) : undefined;
+  const arabicMatch: NationalityMatch | undefined = arabic ? matchArabicNationality(arabic.text) : undefined;
+  const values: Values = { values: {}, confidence: {} };
+  const snapped = (match: NationalityMatch, ocr: number) => Math.min(0.95, ocr) * (1 - match.distance);
+  if (englishMatch && english) {
+    values.values.nationality = inPrintedCase(english.text, englishMatch.nationality.english);
+    values.confidence.nationality = snapped(englishMatch, english.confidence);
+  } else if (english) {
+    values.values.nationality = english.text;
+    values.confidence.nationality = Math.min(0.7, english.confidence);
+  }
+  if (arabicMatch && arabic && (!englishMatch || arabicMatch.nationality === englishMatch.nationality)) {
+    values.values.nationality_arabic = arabicMatch.nationality.arabic;
+    // Both scripts naming the same nationality is strong evidence.
+    values.confidence.nationality_arabic = Math.min(0.95, snapped(arabicMatch, arabic.confidence) + (englishMatch ? 0.1 : 0));
+  } else if (englishMatch) {
+    // Unreadable (or contradicting) Arabic: the table's Arabic name for what the English says, less certain.
+    values.values.nationality_arabic = englishMatch.nationality.arabic;
+    values.confidence.nationality_arabic = Math.min(0.6, values.confidence.nationality ?? 0);
+  } else if (arabicMatch && arabic) {
+    values.values.nationality_arabic = arabicMatch.nationality.arabic;
+    values.confidence.nationality_arabic = snapped(arabicMatch, arabic.confidence);
+    if (!english) {
+      values.values.nationality = arabicMatch.nationality.english;
+      values.confidence.nationality = Math.min(0.6, values.confidence.nationality_arabic);
+    }
+  } else if (arabic) {
+    values.values.nationality_arabic = arabic.text;
+    values.confidence.nationality_arabic = Math.min(0.5, arabic.confidence);
+  }
+  return values;
+}
+
+/** Pixel box → fractional region of the page, padded. */
+function regionOf(image: PreparedImage, box: BoundingBox, padX: number, padY: number): Region {
+  const x0 = Math.max(0, box.x0 - padX);
+  const y0 = Math.max(0, box.y0 - padY);
+  const x1 = Math.min(image.width, box.x1 + padX);
+  const y1 = Math.min(image.height, box.y1 + padY);
+  return { left: x0 / image.width, top: y0 / image.height, width: (x1 - x0) / image.width, height: (y1 - y0) / image.height };
+}
+
+async function readIdNumber(image: PreparedImage, engine: OcrEngine, lines: readonly OcrLine[], evidence: SideEvidence): Promise<IdNumberReading | undefined> {
+  let best = evidence.idNumbers[0];
+  if (best?.valid && best.corrections === 0) return best;
+  // A second look with digits only: at the number if one was seen, else under the ID number label.
+  const labelBox = findLabels(lines, LABELS.id_number, 'id_number')[0]?.bbox;
+  const box = best?.bbox ?? (labelBox ? { ...labelBox, x1: labelBox.x0 + 24 * height(labelBox), y1: labelBox.y1 + 3 * height(labelBox) } : undefined);
+  if (!box) return best;
+  const lineHeight = height(box);
+  const crop = await image.region(regionOf(image, box, lineHeight, lineHeight * 0.6), { scale: 1.5 });
+  const second = await engine.recognize({ image: crop, psm: PageSegmentation.singleLine, whitelist: '0123456789-' });
+  const reread = findIdNumbers(second.lines)[0];
+  if (reread && (!best || rank(reread) > rank(best))) best = { ...reread, bbox: best?.bbox ?? box };
+  return best;
+}
+
+const rank = (r: IdNumberReading) => (r.valid ? 2 : 0) - r.corrections * 0.5 + r.confidence * 0.1;
+
+/** The confidence of a value found only by a second look, when tesseract rates its whitelisted reading lower. */
+const REREAD_CONFIDENCE = 0.5;
+/** What a second look at a value may read. */
+const REREAD_ALPHABET: Partial<Record<ValueKind, string>> = { sex: 'MF', date: '0123456789/' };
+
+/** Whether a box holds any print: a blank crop is not worth an OCR call (and makes tesseract log noise). */
+function hasInk(image: PreparedImage, box: BoundingBox): boolean {
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const x1 = Math.min(image.width - 1, Math.ceil(box.x1));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const y1 = Math.min(image.height - 1, Math.ceil(box.y1));
+  const levels: number[] = [];
+  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) levels.push(image.pixels[y * image.width + x] ?? 255);
+  if (levels.length === 0) return false;
+  const paper = median(levels);
+  const ink = levels.filter((level) => level < paper - 60).length;
+  return ink >= Math.max(6, levels.length * 0.005);
+}
+
+/**
+ * A labelled value the page pass did not read (a lone letter dropped by segmentation, blurred digits): the spot
+ * where it must be, after the label on its line or under it, read again on its own with the value's alphabet.
+ */
+async function rereadLabelled(image: PreparedImage, engine: OcrEngine, lines: readonly OcrLine[], field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind): Promise<LabelledValue | undefined> {
+  const label = findLabels(lines, LABELS[field], field)[0];
+  if (!label) return undefined;
+  const h = height(label.bbox);
+  const width = kind === 'sex' ? 4 * h : 14 * h;
+  // On the label's line when something other than another label follows it closely there; else under it.
+  const after = label.line.words.slice(label.last + 1);
+  const rest = after.map((w) => w.text).join(' ');
+  const inline =
+    (after[0]?.bbox.x0 ?? Infinity) - label.bbox.x1 < 3 * h && !ALL_LABELS.some((l) => new RegExp(`^\\W*(?:${l.source})`, 'i').test(rest));
+  const beside = { x0: label.bbox.x1, x1: label.bbox.x1 + width, y0: label.bbox.y0 - h * 0.4, y1: label.bbox.y1 + h * 0.4 };
+  const under = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y1, y1: label.bbox.y1 + 2.4 * h };
+  // The likelier spot first; the other only if that one holds no value.
+  for (const box of inline ? [beside, under] : [under, beside]) {
+    if (!hasInk(image, box)) continue;
+    // Binarised: tesseract's own threshold loses a lone letter on a small, noisy crop.
+    const result = await engine.recognize({
+      image: await image.region(regionOf(image, box, 0, 0), { binarize: true }),
+      psm: PageSegmentation.singleLine,
+      ...(REREAD_ALPHABET[kind] ? { whitelist: REREAD_ALPHABET[kind] } : {}),
+    });
+    // Read with the value's alphabet where the value must be, even a reading tesseract rates at 0 (as it does a
+    // whitelisted lone letter) is the value; its confidence is then that of the place, not of the glyph.
+    const words = takeValue(result.lines.flatMap((l) => l.words), kind, h, 0);
+    const value = words.length ? toValue(words) : undefined;
+    if (value && (kind !== 'date' || parseCardDate(value.text))) return { ...value, confidence: Math.max(value.confidence, REREAD_CONFIDENCE) };
+  }
+  return undefined;
+}
+
+/** The rows around English values (three line heights either side), read with the Arabic model as a block. */
+async function readArabicAround(image: PreparedImage, engine: OcrEngine, anchors: readonly BoundingBox[]): Promise<ArabicStrip[]> {
+  const h = Math.max(...anchors.map(height));
+  const box = { x0: 0, x1: image.width, y0: Math.min(...anchors.map((a) => a.y0)) - 3.5 * h, y1: Math.max(...anchors.map((a) => a.y1)) + 3.5 * h };
+  const region = regionOf(image, box, 0, 0);
+  const result = await engine.recognize({ image: await image.region(region), lang: 'ara', psm: PageSegmentation.singleBlock });
+  const top = Math.round(region.top * image.height);
+  const shift = (b: BoundingBox): BoundingBox => ({ ...b, y0: b.y0 + top, y1: b.y1 + top });
+  return result.lines.map((line) => ({ bbox: shift(line.bbox), tokens: arabicTokens([line]).map((t) => ({ ...t, bbox: shift(t.bbox) })) }));
+}
+
+async function readArabicPage(image: PreparedImage, engine: OcrEngine): Promise<ArabicStrip[]> {
+  const page = await engine.recognize({ image: image.png, lang: 'ara', psm: PageSegmentation.auto });
+  return page.lines.map((line) => ({ bbox: line.bbox, tokens: arabicTokens([line]) }));
+}
+
+async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: OcrResult, evidence: SideEvidence): Promise<Values> {
+  const lines = page.lines;
+  const out: Values = { values: {}, confidence: {} };
+  const set = (field: Field, value: string | undefined, confidence: number) => {
+    if (!value) return;
+    out.values[field] = value;
+    out.confidence[field] = confidence;
+  };
+
+  const name = findLabelledValue(lines, 'name', 'text');
+  const englishNationality = findEnglishNationality(lines);
+  const nameAnchor = name?.bbox ?? findLabels(lines, LABELS.name, 'name')[0]?.bbox;
+  const nationalityAnchor = englishNationality?.bbox ?? findLabels(lines, LABELS.nationality, 'nationality')[0]?.bbox;
+  const anchors = [nameAnchor, nationalityAnchor].filter((b): b is BoundingBox => b !== undefined);
+  // Arabic runs on its own worker: read the Arabic strips while the English worker takes any second looks.
+  const arabicStrips = Promise.all(stripsNear(foreignStrips(lines), anchors).map((box) => readArabicStrip(image, engine, box)));
+  arabicStrips.catch(() => undefined);
+  const labelled = (field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind) => {
+    const found = findLabelledValue(lines, field, kind);
+    const usable = found && (kind !== 'date' || parseCardDate(found.text));
+    return usable ? Promise.resolve(found) : rereadLabelled(image, engine, lines, field, kind);
+  };
+  const [id, sex, birth, expiry] = await Promise.all([
+    readIdNumber(image, engine, lines, evidence),
+    labelled('sex', 'sex'),
+    labelled('date_of_birth', 'date'),
+    labelled('expiry_date', 'date'),
+  ]);
+
+  if (id) set('id_number', formatIdNumber(id.digits), id.confidence);
+  if (name) set('name', name.text, Math.min(0.95, name.confidence));
+  if (birth) set('date_of_birth', parseCardDate(birth.text), Math.min(0.9, birth.confidence));
+  if (expiry) set('expiry_date', parseCardDate(expiry.text), Math.min(0.9, expiry.confidence));
+  if (sex) set('sex', parseSex(sex.text), Math.min(0.9, sex.confidence));
+
+  const strips = await arabicStrips;
+  let arabicName = findArabicValue(strips, 'name', nameAnchor);
+  let arabicNationality = findArabicValue(strips, 'nationality', nationalityAnchor);
+  // An Arabic line the English pass missed altogether: read the rows around the English value, and only then
+  // the whole card.
+  // The Arabic nationality is only worth more OCR when the English one does not name a nationality in the table.
+  const needNationality = !arabicNationality && !(englishNationality && matchEnglishNationality(englishNationality.text));
+  const missing = [...(arabicName ? [] : [nameAnchor]), ...(needNationality ? [nationalityAnchor] : [])];
+  if (missing.length && missing.every((a) => a !== undefined)) {
+    const around = await readArabicAround(image, engine, missing as BoundingBox[]);
+    arabicName ??= findArabicValue(around, 'name', undefined);
+    if (needNationality) arabicNationality ??= findArabicValue(around, 'nationality', undefined);
+  }
+  if (!arabicName || (needNationality && !arabicNationality)) {
+    const page = await readArabicPage(image, engine);
+    arabicName ??= findArabicValue(page, 'name', undefined);
+    arabicNationality ??= findArabicValue(page, 'nationality', undefined);
+  }
+  const nationality = nationalityValues(englishNationality, arabicNationality);
+  Object.assign(out.values, nationality.values);
+  Object.assign(out.confidence, nationality.confidence);
+
+  if (arabicName) {
+    const corrected = correctArabicName(arabicName, out.values.name ?? '');
+    set('name_arabic', corrected.text, corrected.confidence);
+  }
+  return out;
+}
+
+// ---- the Arabic name, checked against the English one ----
+
+const skeletonOf = new Map<string, number>(ARABIC_SAME_SKELETON.flatMap((group, i) => [...group].map((c) => [c, i] as const)));
+const lookalikes = new Set(ARABIC_LOOKALIKES.flatMap((pair) => [pair, [...pair].reverse().join('')]));
+
+/** What it costs to believe OCR read `read` where `meant` was printed. */
+function substitutionCost(meant: string, read: string): number {
+  if (meant === read) return 0;
+  if (meant === ' ' || read === ' ') return 1;
+  const skeleton = skeletonOf.get(meant);
+  if (skeleton !== undefined && skeleton === skeletonOf.get(read)) return 0.3;
+  return lookalikes.has(meant + read) ? 0.6 : 1;
+}
+/** A letter OCR dropped or added; alef and spaces (thin, or misjudged gaps) cost least. */
+const gapCost = (char: string) => (char === ' ' || char === 'ا' ? 0.35 : 0.7);
+
+interface SpellingOption {
+  text: string;
+  cost: number;
+}
+/** One position of a name's possible spellings: the Arabic letters one English letter or digraph may be. */
+type SpellingSlot = readonly SpellingOption[];
+
+const ranked = (letters: readonly string[]): SpellingSlot => letters.map((text, rank) => ({ text, cost: rank * 0.02 }));
+const VOWEL = /[aeiou]/;
+
+/** The Arabic spellings one English name word may have. */
+function wordSpellings(word: string): SpellingSlot[] {
+  const w = word.toLowerCase().replace(/[^a-z]/g, '');
+  const slots: SpellingSlot[] = [];
+  let i = 0;
+  while (i < w.length) {
+    const rest = w.slice(i);
+    const char = w[i] as string;
+    if (i === 0 && VOWEL.test(char) && !VOWEL.test(w[1] ?? '')) {
+      slots.push(ranked(NAME_INITIAL_VOWELS[char] ?? []));
+      i += 1;
+    } else if (i > 0 && NAME_FINAL_VOWELS[rest]) {
+      slots.push(ranked(NAME_FINAL_VOWELS[rest] ?? []));
+      break;
+    } else if (w[i + 1] === char && !VOWEL.test(char)) {
+      // A doubled consonant is written once (the shadda unwritten) or, in some transliterations, twice.
+      const single = NAME_SPELLINGS.find(([latin]) => latin === char)?.[1] ?? [];
+      slots.push([...ranked(single), ...single.map((a) => ({ text: a + a, cost: 0.05 }))]);
+      i += 2;
+    } else if (char === 'c' && /[eiy]/.test(w[i + 1] ?? '')) {
+      // A soft c, as in Maricel.
+      slots.push(ranked(['س', 'ك']));
+      i += 1;
+    } else {
+      const spelling = NAME_SPELLINGS.find(([latin]) => rest.startsWith(latin));
+      if (spelling) slots.push(ranked(spelling[1]));
+      i += spelling?.[0].length ?? 1;
+    }
+  }
+  return slots;
+}
+
+/** The spellings of a whole name; a separate "Al" is the article, written joined to the next word. */
+export function nameSpellings(english: string): SpellingSlot[] {
+  const words = english.trim().split(/[\s-]+/).filter(Boolean);
+  return words.flatMap((word, k) => {
+    if (/^(al|el)$/i.test(word) && k + 1 < words.length) return [[{ text: 'ال', cost: 0 }]];
+    return [...wordSpellings(word), ...(k + 1 < words.length ? [[{ text: ' ', cost: 0 }]] : [])];
+  });
+}
+
+/**
+ * The spelling closest to what OCR read, by an edit distance weighted for OCR's Arabic mistakes (dots, dropped
+ * letters), found by dynamic programming over the slots: for each slot and each OCR position, the cheapest way
+ * to have spelled the slots so far as that much of the OCR text.
+ */
+export function closestSpelling(slots: readonly SpellingSlot[], read: string): { text: string; cost: number } {
+  const o = [...read];
+  const n = o.length;
+  interface Step { cost: number; option: number; from: number }
+  let row: Step[] = [];
+  for (let j = 0, acc = 0; j <= n; acc += gapCost(o[j] ?? ''), j++) row.push({ cost: acc, option: -1, from: 0 });
+  const table: Step[][] = [row];
+  for (const slot of slots) {
+    const next: Step[] = Array.from({ length: n + 1 }, () => ({ cost: Infinity, option: -1, from: -1 }));
+    slot.forEach((option, index) => {
+      // Cost of spelling the option's letters so far, ending at each OCR position, and where the option began.
+      let e = row.map((step, j) => ({ cost: step.cost, from: j }));
+      for (let j = 1; j <= n; j++) {
+        const extra = (e[j - 1]?.cost ?? Infinity) + gapCost(o[j - 1] ?? '');
+        if (extra < (e[j]?.cost ?? Infinity)) e[j] = { cost: extra, from: e[j - 1]?.from ?? 0 };
+      }
+      for (const letter of option.text) {
+        const f: { cost: number; from: number }[] = [{ cost: (e[0]?.cost ?? Infinity) + gapCost(letter), from: e[0]?.from ?? 0 }];
+        for (let j = 1; j <= n; j++) {
+          const dropped = { cost: (e[j]?.cost ?? Infinity) + gapCost(letter), from: e[j]?.from ?? 0 };
+          const added = { cost: (f[j - 1]?.cost ?? Infinity) + gapCost(o[j - 1] ?? ''), from: f[j - 1]?.from ?? 0 };
+          const read = { cost: (e[j - 1]?.cost ?? Infinity) + substitutionCost(letter, o[j - 1] ?? ''), from: e[j - 1]?.from ?? 0 };
+          f.push([dropped, added, read].reduce((a, b) => (b.cost < a.cost ? b : a)));
+        }
+        e = f;
+      }
+      e.forEach((cell, j) => {
+        if (cell.cost + option.cost < (next[j]?.cost ?? Infinity)) next[j] = { cost: cell.cost + option.cost, option: index, from: cell.from };
+      });
+    });
+    table.push(next);
+    row = next;
+  }
+  const parts: string[] = [];
+  for (let k = slots.length, j = n; k > 0; k--) {
+    const step = table[k]?.[j];
+    parts.unshift(slots[k - 1]?.[step?.option ?? -1]?.text ?? '');
+    j = step?.from ?? 0;
+  }
+  return { text: parts.join(''), cost: table[slots.length]?.[n]?.cost ?? Infinity };
+}
+
+/** OCR's Arabic made comparable: no diacritics, tatweel, bidi marks or stray symbols; a split article rejoined. */
+export function cleanArabicName(text: string): string {
+  return text
+    .replace(/[\u064B-\u0652\u0640\u200E\u200F]/g, '')
+    .replace(/[١|!]/g, 'ا')
+    .replace(/[^\u0621-\u064A\s]/g, '')
+    .replace(/(^|\s)ا\s+ل(?=\S)/g, '$1ال')
+    .replace(/(^|\s)ال\s+/g, '$1ال')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Beyond this much correction per word, the Arabic and English names are taken to be spelt independently. */
+const MAX_SPELLING_COST_PER_WORD = 1.3;
+
+/**
+ * The Arabic name as OCR read it, corrected toward a spelling of the English name when the two are close: OCR
+ * drops and confuses letters of a naskh face (Amiri's stacked ligatures especially) far more often than a card
+ * spells a name unlike its own transliteration. A reading far from every spelling is kept as read.
+ */
+export function reconcileArabicName(read: string, english: string): { text: string; agreement: 'spelling' | 'corrected' | 'none' } {
+  const cleaned = cleanArabicName(read);
+  const words = english.trim().split(/\s+/).filter((w) => w && !/^(al|el)$/i.test(w)).length;
+  if (!cleaned || words === 0) return { text: cleaned, agreement: 'none' };
+  const closest = closestSpelling(nameSpellings(english), cleaned);
+  if (closest.text === cleaned) return { text: cleaned, agreement: 'spelling' };
+  if (closest.cost > MAX_SPELLING_COST_PER_WORD * words) return { text: cleaned, agreement: 'none' };
+  return { text: closest.text, agreement: 'corrected' };
+}
+
+/** Confidence caps: a reading that spells the English name is well attested; a corrected one less; a lone one least. */
+const ARABIC_NAME_CONFIDENCE = { spelling: 0.92, corrected: 0.8, none: 0.6 } as const;
+
+function correctArabicName(read: ArabicValue, english: string): { text: string; confidence: number } {
+  const { text, agreement } = reconcileArabicName(read.text, english);
+  return { text, confidence: Math.min(ARABIC_NAME_CONFIDENCE[agreement], read.confidence + 0.05) };
+}
+
+// ---- back ----
+
+/** An MRZ reading, with whether its composite digit was recomputed rather than read. */
+interface BackReading extends MrzReading {
+  compositeRepaired: boolean;
+}
+
+/** Where OCR output sits on the page: band reads come back in the (scaled) band's own coordinates. */
+interface Placement {
+  left: number;
+  top: number;
+  scale: number;
+}
+const ON_PAGE: Placement = { left: 0, top: 0, scale: 1 };
+const place = (b: BoundingBox, at: Placement): BoundingBox => ({
+  x0: b.x0 / at.scale + at.left,
+  x1: b.x1 / at.scale + at.left,
+  y0: b.y0 / at.scale + at.top,
+  y1: b.y1 / at.scale + at.top,
+});
+
+/** MRZ positions where the filler may stand (everything but digit-only fields and check digits). */
+const FILLER_POSITIONS: ReadonlySet<string> = new Set(
+  TD1_UAE.fields
+    .filter((f) => f.charClass !== 'digit')
+    .flatMap((f) => Array.from({ length: f.length }, (_, i) => `${f.line}:${f.start + i}`)),
+);
+
+/** Characters whose full-height shape is never the filler's: they fix the cap top and baseline of a line. */
+const CAP_HEIGHT_GLYPH = /^[0-9A-JMNOPQRTUVWY]$/;
+
+/** Least-squares line through points, as a function of x. */
+function fitLine(points: readonly { x: number; y: number }[]): (x: number) => number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return (x) => my + slope * (x - mx);
+}
+
+/** What the pixels of an MRZ cell show. */
+type GlyphShape = 'filler' | 'glyph' | 'unknown';
+
+/**
+ * Tesseract reads OCR-B's filler `<` as K, L, C or two symbols often enough to garble names. The glyph tells:
+ * at its left edge the chevron's apex is a short stroke around mid-height, where K, L, C, E and the rest have
+ * a stem or bowl spanning most of the cap height, and it stops short of the baseline. This measures that on the
+ * page's pixels, per cell.
+ */
+function fillerByShape(image: PreparedImage, symbols: readonly OcrSymbol[], frame: { left: number; right: number }, length: number): GlyphShape[] {
+  const tall = symbols.filter((s) => CAP_HEIGHT_GLYPH.test(s.text));
+  if (tall.length < 3) return Array<GlyphShape>(length).fill('unknown');
+  const capTop = fitLine(tall.map((s) => ({ x: (s.bbox.x0 + s.bbox.x1) / 2, y: s.bbox.y0 })));
+  const baseline = fitLine(tall.map((s) => ({ x: (s.bbox.x0 + s.bbox.x1) / 2, y: s.bbox.y1 })));
+  const glyphWidth = median(tall.map((s) => s.bbox.x1 - s.bbox.x0));
+  const advance = (frame.right - frame.left - glyphWidth) / (length - 1);
+  const { pixels, width } = image;
+  const level = (x: number, y: number) => pixels[Math.round(y) * width + Math.round(x)] ?? 255;
+  // Ink is what is clearly darker than the band's paper; the paper is the bright end of the band's levels.
+  const sampleTop = Math.max(0, Math.round(capTop(frame.left)));
+  const sampleBottom = Math.min(image.height - 1, Math.round(baseline(frame.right)));
+  const samples: number[] = [];
+  for (let y = sampleTop; y <= sampleBottom; y += 2) for (let x = Math.round(frame.left); x <= frame.right; x += 3) samples.push(level(x, y));
+  samples.sort((a, b) => a - b);
+  const paper = samples[Math.floor(samples.length * 0.9)] ?? 255;
+  const ink = samples[Math.floor(samples.length * 0.05)] ?? 0;
+  if (paper - ink < 60) return Array<GlyphShape>(length).fill('unknown');
+  const threshold = (paper + ink) / 2;
+
+  return Array.from({ length }, (_, i) => {
+    const cx = frame.left + glyphWidth / 2 + i * advance;
+    const top = capTop(cx);
+    const capHeight = baseline(cx) - top;
+    if (!(capHeight > 4)) return 'unknown';
+    const [x0, x1] = [Math.floor(cx - 0.45 * advance), Math.ceil(cx + 0.45 * advance)];
+    const [y0, y1] = [Math.floor(top - 0.2 * capHeight), Math.ceil(baseline(cx) + 0.2 * capHeight)];
+    let inkLeft = Infinity;
+    let inkRight = -Infinity;
+    let inkBottom = -Infinity;
+    for (let x = x0; x <= x1; x++) {
+      for (let y = y0; y <= y1; y++) {
+        if (level(x, y) < threshold) {
+          inkLeft = Math.min(inkLeft, x);
+          inkRight = Math.max(inkRight, x);
+          inkBottom = Math.max(inkBottom, y);
+        }
+      }
+    }
+    if (inkRight - inkLeft < 2) return 'unknown';
+    // The chevron stops short of the baseline; S, whose upper bowl looks alike at the left, does not.
+    const clearOfBaseline = (baseline(cx) - inkBottom) / capHeight >= 0.08;
+    // The glyph's left third: its ink's vertical span and where that span sits.
+    const edge = inkLeft + 0.3 * (inkRight - inkLeft);
+    let spanTop = -1;
+    let spanBottom = -1;
+    for (let y = y0; y <= y1; y++) {
+      for (let x = inkLeft; x <= edge; x++) {
+        if (level(x, y) < threshold) {
+          if (spanTop < 0) spanTop = y;
+          spanBottom = y;
+          break;
+        }
+      }
+    }
+    const span = (spanBottom - spanTop + 1) / capHeight;
+    const middle = ((spanTop + spanBottom) / 2 - top) / capHeight;
+    return clearOfBaseline && span >= 0.15 && span <= 0.55 && middle >= 0.3 && middle <= 0.7 ? 'filler' : 'glyph';
+  });
+}
+
+interface Grid {
+  /** Centre of cell 0 on each line, and the distance between cell centres. */
+  origins: number[];
+  pitch: number;
+  glyphWidth: number;
+}
+
+/**
+ * Where the cells of each MRZ line lie. OCR-B has a fixed pitch, so cell k is centred at origin + k × pitch. The
+ * ink's outer edges give a first guess (off by a narrow first or last glyph); a least-squares fit of confident
+ * symbols' centres to their nearest cells then corrects the pitch before errors accumulate along the line, and
+ * each line gets its own origin, which a slightly turned card shifts from line to line.
+ */
+function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left: number; right: number }, length: number): Grid | undefined {
+  const usable = lines.map((line) => line.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0));
+  const glyphWidth = median(usable.flat().filter((s) => CAP_HEIGHT_GLYPH.test(s.text)).map((s) => s.bbox.x1 - s.bbox.x0));
+  let pitch = (frame.right - frame.left - glyphWidth) / (length - 1);
+  let origins = usable.map(() => frame.left + glyphWidth / 2);
+  if (!(pitch > 0)) return undefined;
+  const centre = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
+  for (let round = 0; round < 3; round++) {
+    const points = usable.flatMap((line, i) =>
+      line
+        .filter((s) => s.confidence >= 0.6 && s.bbox.x1 - s.bbox.x0 < 1.4 * glyphWidth)
+        .map((s) => {
+          const k = Math.round((centre(s) - (origins[i] ?? 0)) / pitch);
+          return { line: i, k, x: centre(s), residual: centre(s) - ((origins[i] ?? 0) + k * pitch) };
+        })
+        .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < 0.35 * pitch),
+    );
+    if (points.length < length) break;
+    // Pitch from each line's points about that line's own means; then each line's origin.
+    let skk = 0;
+    let skx = 0;
+    for (let i = 0; i < usable.length; i++) {
+      const own = points.filter((p) => p.line === i);
+      const mk = mean(own.map((p) => p.k));
+      const mx = mean(own.map((p) => p.x));
+      for (const p of own) {
+        skk += (p.k - mk) ** 2;
+        skx += (p.k - mk) * (p.x - mx);
+      }
+    }
+    if (skk === 0) break;
+    pitch = skx / skk;
+    origins = origins.map((origin, i) => {
+      const own = points.filter((p) => p.line === i);
+      return own.length ? mean(own.map((p) => p.x - p.k * pitch)) : origin;
+    });
+  }
+  return pitch > 0 ? { origins, pitch, glyphWidth } : undefined;
+}
+
+/** A symbol box OCR stretched over two glyphs (a letter and the filler after it) keeps only its first glyph. */
+function firstGlyph(symbol: OcrSymbol, glyphWidth: number): OcrSymbol {
+  const width = symbol.bbox.x1 - symbol.bbox.x0;
+  return width > 1.4 * glyphWidth ? { ...symbol, bbox: { ...symbol.bbox, x1: symbol.bbox.x0 + glyphWidth } } : symbol;
+}
+
+/** The outermost ink columns along a line, near where OCR put its first and last symbols. */
+function inkFrame(image: PreparedImage, symbols: readonly OcrSymbol[]): { left: number; right: number } | undefined {
+  if (symbols.length === 0) return undefined;
+  const box = union(symbols.map((s) => s.bbox));
+  const reach = 1.5 * Math.max(...symbols.map((s) => s.bbox.x1 - s.bbox.x0));
+  const { pixels, width } = image;
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const y1 = Math.min(image.height - 1, Math.ceil(box.y1));
+  const columnInk = (x: number) => {
+    let dark = 0;
+    for (let y = y0; y <= y1; y++) if ((pixels[y * width + x] ?? 255) < 128) dark++;
+    return dark >= 2;
+  };
+  let left = Math.max(0, Math.floor(box.x0 - reach));
+  while (left < box.x0 + reach && !columnInk(left)) left++;
+  let right = Math.min(width - 1, Math.ceil(box.x1 + reach));
+  while (right > box.x1 - reach && !columnInk(right)) right--;
+  return right > left ? { left, right } : undefined;
+}
+
+/**
+ * Reads the three MRZ lines from OCR lines: symbols placed on the 30-cell grid (framed by the ink, so stray
+ * symbols OCR adds at a line's end do not stretch it), fillers confirmed by their shape, then corrected by
+ * check digits.
+ */
+function mrzFromLines(image: PreparedImage, lines: readonly OcrLine[], at: Placement, hints: MrzHints): BackReading | undefined {
+  const mrzLines = lines.filter((l) => l.text.replace(/\s+/g, '').length >= 18).slice(-3);
+  if (mrzLines.length < 3) return undefined;
+  const symbols = mrzLines.map((line) => line.words.flatMap((w) => w.symbols).map((s) => ({ ...s, bbox: place(s.bbox, at) })));
+  const frames = symbols.map((line) => inkFrame(image, line));
+  const ocrFrame = sharedFrame(symbols);
+  const length = TD1_UAE.lineLength;
+  const inked =
+    frames.every((f) => f !== undefined) && ocrFrame
+      ? { left: Math.min(...frames.map((f) => f.left)), right: Math.max(...frames.map((f) => f.right)) }
+      : ocrFrame;
+  const grid = inked && fitGrid(symbols, inked, length);
+  const cells: Cell[][] = mrzLines.map((line, i) => {
+    if (!grid) return symbolsToCells(symbols[i] ?? [], length) ?? textToCells(line.text, length, line.confidence);
+    // The line's frame as the shared grid code expects it: first glyph's left edge to last glyph's right edge.
+    const left = (grid.origins[i] ?? 0) - grid.glyphWidth / 2;
+    const frame = { left, right: left + grid.glyphWidth + grid.pitch * (length - 1) };
+    const lineSymbols = (symbols[i] ?? []).map((s) => firstGlyph(s, grid.glyphWidth));
+    const placed = symbolsToCells(lineSymbols, length, frame) ?? textToCells(line.text, length, line.confidence);
+    const shapes = fillerByShape(image, lineSymbols, frame, length);
+    return placed.map((cell, k) => {
+      if (!FILLER_POSITIONS.has(`${i}:${k}`)) return cell;
+      // The shape overrides OCR's guess and its glyph-height test, which blur and tilt mislead.
+      if (shapes[k] === 'filler') return { char: '<', confidence: Math.max(cell.confidence, 0.9), short: true, empty: false };
+      if (shapes[k] === 'glyph' && cell.char !== '<') return { ...cell, short: false };
+      return cell;
+    });
+  });
+  return repairComposite(correctMrz(cells, TD1_UAE, hints), cells);
+}
+
+/**
+ * The composite digit ends line 2, right after a long filler run, where OCR often reads it as a letter. When every
+ * other check holds (three check digits and the ID number's Luhn digit), a composite cell that was not read as a
+ * confident digit is recomputed rather than trusted.
+ */
+function repairComposite(reading: MrzReading, cells: readonly Cell[][]): BackReading {
+  const { line, position, spans } = TD1_UAE.composite;
+  const cell = cells[line]?.[position];
+  const othersHold = readingScore(reading) === 3 && luhnValid(reading.lines[0]?.slice(15, 30) ?? '');
+  if (reading.compositeValid || !othersHold || (cell && /[0-9]/.test(cell.char) && cell.confidence >= 0.75)) {
+    return { ...reading, compositeRepaired: false };
+  }
+  const covered = spans.map((s) => reading.lines[s.line]?.slice(s.start, s.start + s.length) ?? '').join('');
+  const lines = [...reading.lines];
+  const row = lines[line] ?? '';
+  lines[line] = row.slice(0, position) + checkDigit(covered) + row.slice(position + 1);
+  return { ...reading, lines, compositeValid: true, compositeRepaired: true };
+}
+
+/** An MRZ of an Emirates ID: issued by ARE (allowing one misread letter), or an ID card code with checks holding. */
+function isEmiratesMrz(reading: MrzReading): boolean {
+  const state = stripFillers(reading.fields.issuingState?.raw ?? '');
+  const code = reading.fields.documentCode?.raw ?? '';
+  return (state.length === 3 && editDistance(state, 'ARE') <= 1 && readingScore(reading) >= 1) || (code.startsWith('I') && readingScore(reading) >= 2);
+}
+
+/** Field checks, the Luhn digit and known country codes: how believable a reading of the back is. */
+function backQuality(reading: BackReading): number {
+  const parsed = safeParse(reading.lines);
+  const knownStates = ['nationality', 'issuingState'].filter((f) => parsed?.details.find((d) => d.field === f)?.valid !== false).length;
+  return readingScore(reading) + (luhnValid(reading.lines[0]?.slice(15, 30) ?? '') ? 1 : 0) + knownStates * 0.5 - (reading.compositeRepaired ? 0.2 : 0);
+}
+const COMPLETE_QUALITY = 6;
+/** Scales for the second and third reading of the MRZ band. */
+const BAND_SCALES = [0.75, 1.5] as const;
+
+/** The band holding the MRZ lines found on the page, with room for a line OCR missed above or below. */
+function mrzRegion(image: PreparedImage, mrzLines: readonly OcrLine[]): Region {
+  if (mrzLines.length === 0) return { left: 0, top: 0.45, width: 1, height: 0.55 };
+  const box = union(mrzLines.map((l) => l.bbox));
+  const lineHeight = mean(mrzLines.map((l) => height(l.bbox)));
+  const missing = Math.max(0, 3 - mrzLines.length);
+  const padY = lineHeight * (0.8 + 1.6 * missing);
+  return regionOf(image, { ...box, x0: 0, x1: image.width }, 0, padY);
+}
+
+/** The 15-digit ID number of line 1, made to pass its Luhn digit and the composite check together. */
+function repairIdInMrz(reading: MrzReading): IdNumberReading {
+  const line1 = reading.lines[0] ?? '';
+  const line2 = reading.lines[1] ?? '';
+  const raw = line1.slice(15, 30);
+  const composite = () => checkDigit(line1.slice(5, 15) + id + line2.slice(0, 7) + line2.slice(8, 15) + line2.slice(18, 29));
+  let id = raw;
+  const compositeRead = line2[29] ?? '<';
+  const ocr = reading.fields.optional1?.confidence ?? 0.5;
+  if (luhnValid(raw)) return { digits: raw, valid: true, corrections: 0, confidence: reading.compositeValid ? 0.9 + 0.1 * ocr : Math.min(0.89, 0.6 + 0.3 * ocr) };
+  const corrected = correctIdNumber(raw, Array<number>(15).fill(ocr));
+  id = corrected.digits;
+  // The composite digit covers line 1 too: a repair it confirms is as good as a clean read.
+  if (corrected.valid && composite() === compositeRead) return { ...corrected, confidence: Math.min(0.89, 0.75 + 0.14 * ocr) };
+  return corrected;
+}
+
+function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
+  try {
+    return parseMrz(lines);
+  } catch {
+    return undefined;
+  }
+}
+
+const stripFillers = (text: string) => text.replace(/</g, ' ').trim().replace(/\s+/g, ' ');
+
+/** `123456789` → `1234-567-89`, the grouping of the reference's example `XXXX-XXX-XX`. */
+export function formatCardNumber(digits: string): string {
+  return /^\d{9}$/.test(digits) ? `${digits.slice(0, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}` : '';
+}
+
+/** 13 digits → `XXXX-XXXXXXX-XX`, the grouping of the reference's example. */
+export function formatLaserNumber(digits: string): string {
+  return /^\d{13}$/.test(digits) ? `${digits.slice(0, 4)}-${digits.slice(4, 11)}-${digits.slice(11)}` : '';
+}
+
+function printedDigits(lines: readonly OcrLine[], field: 'card_number' | 'laser_number', count: number): LabelledValue | undefined {
+  const labelled = findLabelledValue(lines, field, 'number');
+  const digits = labelled ? asDigits(labelled.text).replace(/\D/g, '') : '';
+  if (labelled && digits.length === count) return { ...labelled, text: digits };
+  // Unlabelled: a number of the right shape standing alone.
+  const shape = count === 9 ? /(?<![0-9-])([0-9]{9})(?![0-9-])/ : /(?<![0-9])([0-9]{4})-?([0-9]{7})-?([0-9]{2})(?![0-9])/;
+  for (const line of lines) {
+    const match = shape.exec(asDigits(line.text));
+    if (match) return { text: match.slice(1).join(''), confidence: line.confidence, bbox: line.bbox };
+  }
+  return undefined;
+}
+
+async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrResult, evidence: SideEvidence, now: number): Promise<Values | undefined> {
+  const printedLines = page.lines.filter((l) => !evidence.mrzLines.includes(l));
+  const printedCard = printedDigits(printedLines, 'card_number', 9);
+  const hints: MrzHints = printedCard ? { documentNumber: [{ text: printedCard.text, confidence: printedCard.confidence }] } : {};
+
+  // The page pass often reads the MRZ well enough. If not, the band is read again with the MRZ alphabet, first
+  // reduced (sharp print reads best a little smaller) and then enlarged (blurred print reads best larger).
+  let reading = evidence.mrzLines.length === 3 ? mrzFromLines(image, evidence.mrzLines, ON_PAGE, hints) : undefined;
+  for (const scale of BAND_SCALES) {
+    if (reading && backQuality(reading) >= COMPLETE_QUALITY) break;
+    const region = mrzRegion(image, evidence.mrzLines);
+    const band = await engine.recognize({
+      image: await image.region(region, { scale }),
+      psm: PageSegmentation.singleBlock,
+      whitelist: MRZ_WHITELIST,
+    });
+    const at = { left: Math.round(region.left * image.width), top: Math.round(region.top * image.height), scale };
+    const banded = mrzFromLines(image, band.lines, at, hints);
+    if (banded && (!reading || backQuality(banded) > backQuality(reading))) reading = banded;
+  }
+  if (!reading || !isEmiratesMrz(reading)) return undefined;
+
+  const f = reading.fields;
+  const field = (name: string) => f[name] ?? { raw: '', valid: undefined, confidence: 0, corrections: 0 };
+  const parsed = safeParse(reading.lines);
+  const unchecked = (c: number) => Math.min(0.95, c * (reading.compositeValid ? 1 : 0.85));
+  const knownCountry = (name: string) => (parsed?.details.find((d) => d.field === name)?.valid === false ? 0.5 : 1);
+  const id = repairIdInMrz(reading);
+  const sex = field('sex').raw;
+  const out: Values = {
+    values: {
+      card_number: formatCardNumber(field('documentNumber').raw),
+      id_number: formatIdNumber(id.digits),
+      date_of_birth: birthDateToIso(field('birthDate').raw, now),
+      sex: sex === '<' ? '' : sex,
+      expiry_date: expiryDateToIso(field('expirationDate').raw, now),
+      nationality: stripFillers(field('nationality').raw),
+      country_code: stripFillers(field('issuingState').raw),
+      name: [parsed?.fields.firstName, parsed?.fields.lastName].filter(Boolean).join(' '),
+      machinecode1: reading.lines[0] ?? '',
+      machinecode2: reading.lines[1] ?? '',
+      machinecode3: reading.lines[2] ?? '',
+    },
+    confidence: {
+      card_number: field('documentNumber').confidence,
+      id_number: id.confidence,
+      date_of_birth: field('birthDate').confidence,
+      sex: unchecked(field('sex').confidence),
+      expiry_date: field('expirationDate').confidence,
+      nationality: unchecked(field('nationality').confidence) * knownCountry('nationality'),
+      country_code: unchecked(field('issuingState').confidence) * knownCountry('issuingState'),
+      name: unchecked(field('name').confidence),
+      // The machine lines are as good as their weakest check.
+      machinecode1: Math.min(field('documentNumber').confidence, id.confidence),
+      machinecode2: Math.min(field('birthDate').confidence, field('expirationDate').confidence, reading.compositeValid ? (reading.compositeRepaired ? 0.85 : 1) : 0.5),
+      machinecode3: unchecked(field('name').confidence),
+    },
+  };
+
+  // The printed fields check the MRZ: a failed check digit gives way to the printed value.
+  if (printedCard && field('documentNumber').valid === false) {
+    out.values.card_number = formatCardNumber(printedCard.text);
+    out.confidence.card_number = Math.min(0.8, printedCard.confidence);
+  }
+  crossCheckDate(out, printedLines, 'date_of_birth', field('birthDate').valid);
+  crossCheckDate(out, printedLines, 'expiry_date', field('expirationDate').valid);
+  const printedSex = findLabelledValue(printedLines, 'sex', 'sex');
+  const printedSexValue = printedSex && parseSex(printedSex.text);
+  if (printedSexValue && printedSexValue !== out.values.sex) {
+    out.values.sex = printedSexValue;
+    out.confidence.sex = Math.min(0.7, printedSex.confidence);
+  }
+  const laser = printedDigits(printedLines, 'laser_number', 13);
+  if (laser) {
+    out.values.laser_number = formatLaserNumber(laser.text);
+    out.confidence.laser_number = Math.min(0.9, laser.confidence);
+  }
+  return out;
+}
+
+function crossCheckDate(out: Values, lines: readonly OcrLine[], field: 'date_of_birth' | 'expiry_date', mrzValid: boolean | undefined): void {
+  const printed = findLabelledValue(lines, field, 'date');
+  const date = printed && parseCardDate(printed.text);
+  if (!printed || !date || date === out.values[field]) return;
+  if (mrzValid) {
+    // Both read, and they disagree: the check digit vouches for the MRZ, but less than when they agree.
+    out.confidence[field] = Math.min(out.confidence[field] ?? 0, 0.8);
+  } else {
+    out.values[field] = date;
+    out.confidence[field] = Math.min(0.85, printed.confidence);
+  }
+}
+
+// ---- the document type ----
+
+function requestedSide(options: Record<string, unknown>): Side | undefined {
+  return options.side === 'front' || options.side === 'back' ? options.side : undefined;
+}
+
+async function recognizeEmiratesId({ image, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
+  const requested = requestedSide(options);
+  // One block rather than automatic layout: page layout analysis drops or truncates English lines that sit
+  // close under Arabic ones, while a single block keeps every line (columns are split by gaps later).
+  const page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
+  const evidence = gatherEvidence(page.lines);
+  // The image decides; the request's `side` only breaks a tie when the text shows neither side.
+  const side = detectSide(evidence) ?? requested;
+  if (!side) throw ApiError.of('AIS.0104');
+
+  let read: Values | undefined;
+  if (side === 'back') {
+    read = await recognizeBack(image, engine, page, evidence, now);
+  } else {
+    read = await recognizeFront(image, engine, page, evidence);
+    if (!read.values.id_number && !read.values.name && evidence.frontLabels < 2) read = undefined;
+  }
+  if (!read) throw ApiError.of('AIS.0104');
+
+  const result = { side } as EmiratesIdResult;
+  const confidence: Confidence = {};
+  for (const field of EMIRATES_ID_FIELDS) {
+    if (field === 'side') continue;
+    const value = read.values[field] ?? '';
+    result[field] = value;
+    confidence[field] = value ? round(read.confidence[field] ?? 0) : 0;
+  }
+  result.confidence = confidence;
+  return result;
+}
+
+export const emiratesIdCard: DocumentType<EmiratesIdResult> = {
+  api: 'emirates-id-card',
+  title: 'emirates-id-card',
+  limits: { maxSide: 8192, formats: ALL_FORMATS },
+  requestFields: { side: Type.Optional(Type.Union([Type.Literal('front'), Type.Literal('back')])) },
+  resultSchema: EmiratesIdResultSchema,
+  recognize: recognizeEmiratesId,
+};
