@@ -166,7 +166,8 @@ export class TesseractEngine implements OcrEngine {
   }
 
   async warm(): Promise<void> {
-    await Promise.all([this.pools.eng.start(), this.pools.ara.start()]);
+    // Arabic is needed only for ID card fronts: its pool starts on first use, keeping start-up short.
+    await this.pools.eng.start();
     this.warmed = true;
   }
 
