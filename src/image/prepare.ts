@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { ApiError } from '../errors/catalogue.js';
 import type { CheckedImage } from './intake.js';
+import { decodeBmp } from './bmp.js';
 
 export interface Region {
   /** Fractions of the image's width and height, 0..1. */
@@ -53,7 +54,10 @@ export class PreparedImage {
 
   static async from(image: CheckedImage): Promise<PreparedImage> {
     try {
-      const base = sharp(image.bytes, { limitInputPixels: 8192 * 8192, failOn: 'error', pages: 1 }).rotate();
+      const raw = image.format === 'bmp' ? decodeBmp(image.bytes, image.width, image.height) : undefined;
+      const base = raw
+        ? sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
+        : sharp(image.bytes, { limitInputPixels: 8192 * 8192, failOn: 'error', pages: 1 }).rotate();
       const meta = await base.clone().metadata();
       const width = meta.autoOrient?.width ?? meta.width ?? image.width;
       const targetWidth = Math.min(MAX_WORKING_WIDTH, Math.max(MIN_WORKING_WIDTH, width));
