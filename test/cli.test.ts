@@ -1,32 +1,12 @@
 /** Black-box: the built CLI, started as a user would, on a free port. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { spawnCli } from './cli-helper.js';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 
-function startCli(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', OCR_MOCK_OCR_WORKERS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not get ready:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ocr-mock ready on (http:\/\/[^\s"]+)/.exec(output);
-      if (ready?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1], output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`CLI exited with ${code}:\n${output}`)));
-  });
-}
+const startCli = () => spawnCli({ script: CLI });
 
 describe('the ocr-mock CLI', () => {
   let cli: Awaited<ReturnType<typeof startCli>>;
@@ -68,8 +48,7 @@ describe('the ocr-mock CLI', () => {
   });
 
   it('exits 0 on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => cli.child.on('exit', resolve));
     cli.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await cli.exited).toBe(0);
   });
 });

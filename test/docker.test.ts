@@ -6,12 +6,13 @@
  *   --ignore-scripts`, the same prune script; its size is measured and printed, and `node dist/cli.js` is started
  *   from there to answer /health, a real recognition, the admin API (as a Testcontainers test would) and SIGTERM.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from './cli-helper.js';
 import { PROJECT_ID, tokenRequestBody } from './helper.js';
 
 const run = promisify(execFile);
@@ -80,28 +81,8 @@ describe('the Dockerfile', () => {
   });
 });
 
-function startRuntime(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['dist/cli.js'], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', OCR_MOCK_OCR_WORKERS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runtime did not get ready:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ocr-mock ready on (http:\/\/[^\s"]+)/.exec(output);
-      if (ready?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1], output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${output}`)));
-  });
-}
+const startRuntime = (dir: string) =>
+  spawnCli({ script: 'dist/cli.js', cwd: dir, baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() }, timeoutMs: 60_000 });
 
 describe('the runtime the image runs, from a production install', () => {
   let work: string;

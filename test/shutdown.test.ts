@@ -4,46 +4,21 @@
  * finishes with 200, and the process exits 0. And bounded: a request that would outlive the grace (8 s) has its
  * connection closed, and the process exits 1 soon after.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { spawnCli, type RunningCli } from './cli-helper.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const GRACE_MS = 8_000;
 
-interface Cli {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Cli = RunningCli;
 
-function startCli(env: Record<string, string> = {}): Promise<Cli> {
-  const child = spawn(process.execPath, [CLI], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', OCR_MOCK_OCR_WORKERS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not get ready:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ocr-mock ready on (http:\/\/[^\s"]+)/.exec(output);
-      if (ready?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1], output: () => output, exited });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`CLI exited with ${code}:\n${output}`)));
-  });
-}
+const startCli = (env: Record<string, string> = {}) => spawnCli({ script: CLI, env });
 
 /** One request on a connection of its own (no keep-alive), resolved with status and body or the socket's error. */
 function post(url: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string } | { error: string }> {
