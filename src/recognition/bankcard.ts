@@ -29,6 +29,7 @@ import {
   type TextLine,
 } from './card-number.js';
 import type { DocumentType, RecognitionInput } from './document.js';
+import { median } from './geometry.js';
 import { luhnValid } from './luhn.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -142,11 +143,6 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 const meanOf = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const meanConfidence = (words: readonly OcrWord[]) => meanOf(words.map((w) => w.confidence));
 const stripEdges = (text: string) => text.replace(/^[^A-Za-z0-9&]+|[^A-Za-z0-9.&]+$/g, '');
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 function union(boxes: readonly BoundingBox[]): BoundingBox {
   return {

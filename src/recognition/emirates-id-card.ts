@@ -15,6 +15,7 @@ import type { PreparedImage, Region } from '../image/prepare.js';
 import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
+import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
@@ -123,7 +124,6 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
 const height = (box: BoundingBox) => box.y1 - box.y0;
 const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const union = (boxes: readonly BoundingBox[]): BoundingBox => ({
   x0: Math.min(...boxes.map((b) => b.x0)),
   y0: Math.min(...boxes.map((b) => b.y0)),
@@ -1007,24 +1007,6 @@ const FILLER_POSITIONS: ReadonlySet<string> = new Set(
     .filter((f) => f.charClass !== 'digit')
     .flatMap((f) => Array.from({ length: f.length }, (_, i) => `${f.line}:${f.start + i}`)),
 );
-
-/** Characters whose full-height shape is never the filler's: they fix the cap top and baseline of a line. */
-const CAP_HEIGHT_GLYPH = /^[0-9A-JMNOPQRTUVWY]$/;
-
-/** Least-squares line through points, as a function of x. */
-function fitLine(points: readonly { x: number; y: number }[]): (x: number) => number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.x - mx) ** 2;
-    sxy += (p.x - mx) * (p.y - my);
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  return (x) => my + slope * (x - mx);
-}
 
 /** What the pixels of an MRZ cell show. */
 type GlyphShape = 'filler' | 'glyph' | 'unknown';

@@ -4,6 +4,7 @@
  * where the next label on the same row begins). Layout-independent: no coordinates of any one design.
  */
 import type { BoundingBox, OcrLine, OcrWord } from '../ocr/engine.js';
+import { median } from './geometry.js';
 
 export interface LabelledValue {
   text: string;
@@ -55,10 +56,7 @@ function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
 
 const centreY = (b: BoundingBox) => (b.y0 + b.y1) / 2;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
+
 const overlapsVertically = (a: BoundingBox, b: BoundingBox) => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0;
 
 function joinWords(words: readonly OcrWord[]): LabelledValue | undefined {

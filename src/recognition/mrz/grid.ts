@@ -5,6 +5,7 @@
  * The filler `<` is also shorter than a capital letter, which tells it apart from the K, L or C it is read as.
  */
 import type { BoundingBox, OcrSymbol } from '../../ocr/engine.js';
+import { CAP_HEIGHT_GLYPH, fitLine, median } from '../geometry.js';
 
 export interface Cell {
   /** The character OCR read in this cell; `<` for an empty cell. */
@@ -17,36 +18,8 @@ export interface Cell {
   empty: boolean;
 }
 
-interface Line {
-  slope: number;
-  intercept: number;
-}
-
-/** Least-squares fit of y against x; a flat line through the mean when x does not vary. */
-function fitLine(points: { x: number; y: number }[]): Line {
-  const n = points.length;
-  const meanX = points.reduce((s, p) => s + p.x, 0) / n;
-  const meanY = points.reduce((s, p) => s + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.x - meanX) ** 2;
-    sxy += (p.x - meanX) * (p.y - meanY);
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  return { slope, intercept: meanY - slope * meanX };
-}
-
-const at = (line: Line, x: number) => line.slope * x + line.intercept;
 const centreX = (b: BoundingBox) => (b.x0 + b.x1) / 2;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-/** Characters that are never the filler and have full cap height: they define the text lines. */
-const TALL = /^[0-9A-JMNOPQRTUVWY]$/;
 /** Below this share of the local cap height a glyph counts as short. */
 const SHORT_RATIO = 0.9;
 
@@ -76,7 +49,7 @@ export function sharedFrame(lines: readonly (readonly OcrSymbol[])[]): GridFrame
  */
 export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, frame?: GridFrame): Cell[] | undefined {
   const glyphs = usable(symbols);
-  const tall = glyphs.filter((s) => TALL.test(s.text));
+  const tall = glyphs.filter((s) => CAP_HEIGHT_GLYPH.test(s.text));
   if (glyphs.length < length / 2 || tall.length < 2) return undefined;
 
   // Cap top and baseline follow the line even when the page is slightly rotated.
@@ -104,7 +77,7 @@ export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, fr
     if (!cell) continue;
     const offset = Math.abs(position - index);
     if (offset >= cell.offset) continue;
-    const capHeight = at(base, x) - at(top, x);
+    const capHeight = base(x) - top(x);
     const height = symbol.bbox.y1 - symbol.bbox.y0;
     Object.assign(cell, {
       char: symbol.text.toUpperCase(),
