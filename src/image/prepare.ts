@@ -15,6 +15,11 @@ export interface Region {
   height: number;
 }
 
+export interface Point {
+  x: number;
+  y: number;
+}
+
 export interface RegionOptions {
   /** Scale factor applied after cropping (upscaling helps small print). */
   scale?: number;
@@ -77,6 +82,53 @@ export class PreparedImage {
       if (error instanceof ApiError) throw error;
       throw ApiError.of('AIS.0104');
     }
+  }
+
+  /** A page made from grey pixels already in memory (a cut-out of another page). */
+  static async fromPixels(pixels: Uint8Array, width: number, height: number): Promise<PreparedImage> {
+    const png = await sharp(pixels, { raw: { width, height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+    return new PreparedImage(png, width, height, pixels, levelStats(pixels).mean);
+  }
+
+  /**
+   * The quadrilateral `corners` (top-left, top-right, bottom-right, bottom-left, in page pixels) cut out and
+   * straightened into a `width` × `height` page, by bilinear sampling. It undoes rotation at any angle, and the
+   * mild keystone of a phone photo, in one pass; outside the page is white paper.
+   */
+  async warp(corners: readonly [Point, Point, Point, Point], width: number, height: number, options: { stretch?: boolean } = {}): Promise<PreparedImage> {
+    const w = Math.max(1, Math.round(width));
+    const h = Math.max(1, Math.round(height));
+    const [tl, tr, br, bl] = corners;
+    const out = new Uint8Array(w * h);
+    const src = this.pixels;
+    const sw = this.width;
+    const sh = this.height;
+    for (let y = 0; y < h; y++) {
+      const ty = (y + 0.5) / h;
+      const lx = tl.x + (bl.x - tl.x) * ty;
+      const ly = tl.y + (bl.y - tl.y) * ty;
+      const rx = tr.x + (br.x - tr.x) * ty;
+      const ry = tr.y + (br.y - tr.y) * ty;
+      for (let x = 0; x < w; x++) {
+        const tx = (x + 0.5) / w;
+        const px = lx + (rx - lx) * tx - 0.5;
+        const py = ly + (ry - ly) * tx - 0.5;
+        const x0 = Math.floor(px);
+        const y0 = Math.floor(py);
+        if (x0 < 0 || y0 < 0 || x0 >= sw - 1 || y0 >= sh - 1) {
+          out[y * w + x] = 255;
+          continue;
+        }
+        const fx = px - x0;
+        const fy = py - y0;
+        const i = y0 * sw + x0;
+        const top = (src[i] ?? 255) * (1 - fx) + (src[i + 1] ?? 255) * fx;
+        const bottom = (src[i + sw] ?? 255) * (1 - fx) + (src[i + sw + 1] ?? 255) * fx;
+        out[y * w + x] = Math.round(top * (1 - fy) + bottom * fy);
+      }
+    }
+    if (options.stretch) stretchLevels(out);
+    return PreparedImage.fromPixels(out, w, h);
   }
 
   /** A region of the page as PNG, ready for the OCR engine. */
@@ -187,6 +239,28 @@ function sauvolaThreshold(pixels: Uint8Array, width: number, height: number): Ui
     }
   }
   return out;
+}
+
+/**
+ * Print black and paper white: the darkest twentieth of the pixels becomes 0 and the brightest quarter 255. A
+ * cut-out of a grey phone photo then thresholds like a scan.
+ */
+function stretchLevels(pixels: Uint8Array): void {
+  const histogram = new Uint32Array(256);
+  for (const v of pixels) histogram[v] = (histogram[v] ?? 0) + 1;
+  const at = (share: number) => {
+    let seen = 0;
+    for (let level = 0; level < 256; level++) {
+      seen += histogram[level] ?? 0;
+      if (seen >= share * pixels.length) return level;
+    }
+    return 255;
+  };
+  const ink = at(0.05);
+  const paper = at(0.75);
+  if (paper - ink < 20) return;
+  const range = paper - ink;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round((((pixels[i] ?? 0) - ink) * 255) / range)));
 }
 
 function levelStats(pixels: Uint8Array): { mean: number; stdev: number } {

@@ -6,11 +6,15 @@ import { Type, type Static, type TString } from '@sinclair/typebox';
 import { parse as parseMrz } from 'mrz';
 import { ApiError } from '../errors/catalogue.js';
 import { ALL_FORMATS } from '../image/intake.js';
-import { PageSegmentation } from '../ocr/engine.js';
+import type { PreparedImage } from '../image/prepare.js';
+import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { mrzBandFromPixels, mrzCellsInBand, readMrz, readingScore } from './mrz/read.js';
+import { bandCells, readingScore } from './mrz/band.js';
+import type { Cell } from './mrz/grid.js';
+import { locateMrz, quadAbove, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
+import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
 
@@ -103,7 +107,22 @@ function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
   }
 }
 
-function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<PassportField, string>>; confidence: Confidence } {
+/**
+ * The four-digit birth year the printed zone shows for the MRZ's YYMMDD, wherever it is printed: the MRZ alone
+ * cannot tell 1911 from 2011.
+ */
+function printedBirthYear(lines: readonly OcrLine[], yymmdd: string): number | undefined {
+  if (!/^\d{6}$/.test(yymmdd)) return undefined;
+  for (const line of lines) {
+    for (const match of line.text.matchAll(/\d{1,2}\s*[ /.-]?\s*[A-Z0-9]{2,4}[^\s]*(?:\s*[/]\s*[A-Z]{3,4})?\s*[ /.-]?\s*\d{4}/gi)) {
+      const iso = parsePrintedDate(match[0]);
+      if (iso && iso.slice(2).replace(/-/g, '') === yymmdd) return Number(iso.slice(0, 4));
+    }
+  }
+  return undefined;
+}
+
+function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values: Partial<Record<PassportField, string>>; confidence: Confidence } {
   const f = reading.fields;
   const field = (name: string) => f[name] ?? { raw: '', valid: undefined, confidence: 0, corrections: 0 };
   // The mrz package is the reference parser: it splits the name and knows which country codes exist.
@@ -119,7 +138,7 @@ function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<Pas
     surname: parsed?.fields.lastName ?? '',
     given_name: parsed?.fields.firstName ?? '',
     sex: sex === '<' ? 'X' : sex,
-    date_of_birth: birthDateToIso(field('birthDate').raw, now),
+    date_of_birth: birthDateToIso(field('birthDate').raw, now, birthYear),
     date_of_expiry: expiryDateToIso(field('expirationDate').raw, now),
   };
   // Fields without a check digit of their own gain from the composite check holding, and lose from it failing.
@@ -141,18 +160,45 @@ function fromMrz(reading: MrzReading, now: number): { values: Partial<Record<Pas
 /** YYMMDD of a printed date, for checking it against the MRZ. */
 const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
 
-async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {
-  // When pixels show where the MRZ is, the printed zone above it and the MRZ are read at the same time.
-  const pixelBand = mrzBandFromPixels(image, TD3);
-  const [page, bandCells] = await Promise.all([
-    engine.recognize({
-      image: pixelBand ? await image.region({ left: 0, top: 0, width: 1, height: pixelBand.top }) : image.png,
-      psm: PageSegmentation.auto,
-    }),
-    pixelBand ? mrzCellsInBand(image, engine, TD3, pixelBand) : undefined,
-  ]);
-  const printed = (field: PassportField) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
-  // The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh.
+/** MRZ glyphs are cut out at this pitch (pixels): capitals near 25 px high, where tesseract reads best. */
+const BAND_PITCH = 26;
+/** The printed zone above a TD3 MRZ is about this share of the MRZ's width high (ICAO 9303 data page). */
+const ZONE_ABOVE_MRZ = 0.68;
+
+interface Located {
+  cells: Cell[][];
+  page: OcrResult;
+}
+
+/**
+ * The document found from its MRZ: the band and the printed zone above it, cut out upright whatever the page's
+ * angle, and read at once. A page lying upside down reads no check digit; then the half-turned cut is read.
+ */
+async function readLocated(image: PreparedImage, engine: OcrEngine, located: LocatedMrz): Promise<Located | undefined> {
+  const scale = BAND_PITCH / located.pitch;
+  const cut = async (quad: Quad) => {
+    const [tl, tr, , bl] = quad;
+    return image.warp(quad, Math.hypot(tr.x - tl.x, tr.y - tl.y) * scale, Math.hypot(bl.x - tl.x, bl.y - tl.y) * scale, { stretch: true });
+  };
+  const attempt = async (band: Quad, zone: Quad) => {
+    const [bandImage, zoneImage] = await Promise.all([cut(band), cut(zone)]);
+    const [cells, page] = await Promise.all([
+      bandCells(bandImage, engine, TD3),
+      engine.recognize({ image: zoneImage.png, psm: PageSegmentation.auto }),
+    ]);
+    return cells ? { cells, page } : undefined;
+  };
+  const upright = await attempt(located.band, quadAbove(located, ZONE_ABOVE_MRZ));
+  if (upright && readingScore(correctMrz(upright.cells, TD3)) >= 2) return upright;
+  const turned = turnedHalf(located.band);
+  const flipped = await attempt(turned, quadAbove({ ...located, band: turned }, ZONE_ABOVE_MRZ));
+  if (!upright) return flipped;
+  if (!flipped) return upright;
+  return readingScore(correctMrz(flipped.cells, TD3)) > readingScore(correctMrz(upright.cells, TD3)) ? flipped : upright;
+}
+
+/** The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh. */
+function printedHints(printed: (field: PassportField) => LabelledValue | undefined): Record<string, MrzHint[]> {
   const hints: Record<string, MrzHint[]> = {};
   const number = printed('passport_number');
   const numberText = number?.text.toUpperCase().replace(/€/g, 'C').replace(/\$/g, 'S').replace(/[^A-Z0-9]/g, '');
@@ -162,23 +208,36 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
     const text = printedDateToMrz(date?.text);
     if (date && text) hints[mrzField] = [{ text, confidence: date.confidence }];
   }
+  return hints;
+}
 
-  let reading = bandCells ? correctMrz(bandCells, TD3, hints) : undefined;
-  if (!reading || readingScore(reading) < 2) {
-    // Fall back to the band the page's OCR lines show (the full page when the pixel band missed the MRZ).
-    const fromPage = await readMrz(image, engine, TD3, pixelBand ? [] : page.lines, hints);
-    if (fromPage && (!reading || readingScore(fromPage) > readingScore(reading))) reading = fromPage;
-  }
-  if (!reading || readingScore(reading) < 2) {
-    // The band may have been misplaced: read the whole page with the MRZ whitelist instead.
-    const whole = await mrzCellsInBand(image, engine, TD3, { left: 0, top: 0, width: 1, height: 1 });
-    const wholeReading = whole ? correctMrz(whole, TD3, hints) : undefined;
-    if (wholeReading && (!reading || readingScore(wholeReading) > readingScore(reading))) reading = wholeReading;
+async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {
+  const located = locateMrz(image.pixels, image.width, image.height, TD3.lines, TD3.lineLength);
+  const found = located ? await readLocated(image, engine, located) : undefined;
+  let page: OcrResult;
+  let reading: MrzReading | undefined;
+  let printed: (field: PassportField) => LabelledValue | undefined;
+  if (found) {
+    page = found.page;
+    printed = (field) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
+    reading = correctMrz(found.cells, TD3, printedHints(printed));
+  } else {
+    // No MRZ shape on the pixels (a crop, heavy clutter): read the page as it lies and look for the MRZ in it.
+    page = await engine.recognize({ image: image.png, psm: PageSegmentation.auto });
+    printed = (field) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
+    const hints = printedHints(printed);
+    reading = await readMrz(image, engine, TD3, page.lines, hints);
+    if (!reading || readingScore(reading) < 2) {
+      // The band may have been misplaced: read the whole page with the MRZ whitelist instead.
+      const whole = await mrzCellsInBand(image, engine, TD3, { left: 0, top: 0, width: 1, height: 1 });
+      const wholeReading = whole ? correctMrz(whole, TD3, hints) : undefined;
+      if (wholeReading && (!reading || readingScore(wholeReading) > readingScore(reading))) reading = wholeReading;
+    }
   }
   if (!reading || readingScore(reading) === 0) throw ApiError.of('AIS.0104');
 
   reconcileName(reading, printed('surname'), printed('given_name'));
-  const { values, confidence } = fromMrz(reading, now);
+  const { values, confidence } = fromMrz(reading, now, printedBirthYear(page.lines, reading.fields.birthDate?.raw ?? ''));
   for (const field of VISUAL_ONLY) {
     const found = printed(field);
     const value = found && field === 'date_of_issue' ? parsePrintedDate(found.text) : found?.text.toUpperCase();
@@ -190,7 +249,8 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
   const result = Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, values[f] ?? ''])) as Record<PassportField, string>;
   return {
     ...result,
-    confidence: Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, round(confidence[f] ?? 0)])),
+    // Nothing returned, nothing vouched for.
+    confidence: Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, result[f] ? round(confidence[f] ?? 0) : 0])),
     extra_info: {},
   };
 }

@@ -105,6 +105,8 @@ interface Candidate {
   chars: string[];
   cost: number;
   changes: number;
+  /** Read elsewhere on the document: no prior applies. */
+  hinted?: boolean;
 }
 
 /** Neighbours of one class make the same class likelier in a mixed field (document numbers). */
@@ -159,7 +161,7 @@ function fieldCandidates(
     // A confidently read hint settles twins the check digit cannot tell apart (B/8, L/1); a doubtful one
     // is only an alternative to substitutions.
     const cost = hint.confidence >= HINT_TRUSTED ? -0.01 : 0.3 + changes * 0.1;
-    if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost, changes });
+    if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost, changes, hinted: true });
   }
   const work = [...chars];
   const walk = (from: number, depth: number, cost: number, changes: number) => {
@@ -173,7 +175,58 @@ function fieldCandidates(
     }
   };
   walk(0, 2, 0, 0);
+  if (field.charClass === 'alnum') {
+    found.push(...twinReadings(chars, confidences, accept));
+    for (const candidate of found) if (!candidate.hinted) candidate.cost += documentNumberPrior(candidate.chars.slice(0, -1));
+  }
   return found.sort((a, b) => a.cost - b.cost).slice(0, limit);
+}
+
+/** Letters and digits OCR-B prints alike, paired: the check digit tells them apart, and any number of them may be misread. */
+const SHAPE_TWINS: Record<string, string> = { O: '0', '0': 'O', D: '0', Q: '0', I: '1', '1': 'I', B: '8', '8': 'B', S: '5', '5': 'S', Z: '2', '2': 'Z', G: '6', '6': 'G' };
+/** At most this many ambiguous positions are enumerated (2^n readings). */
+const MAX_TWIN_POSITIONS = 10;
+
+/**
+ * Every reading that swaps any set of shape twins (O/0, I/1, B/8, S/5, Z/2, G/6, D→0) and passes the check digit.
+ * A document number of zeros read as O's needs as many substitutions as it has zeros; the check digit, with the
+ * prior below, settles them all at once.
+ */
+function twinReadings(chars: readonly string[], confidences: readonly number[], accept: (c: string[]) => boolean): Candidate[] {
+  const positions = chars.slice(0, -1).flatMap((c, i) => (SHAPE_TWINS[c] ? [i] : [])).slice(0, MAX_TWIN_POSITIONS);
+  const found: Candidate[] = [];
+  for (let mask = 1; mask < 1 << positions.length; mask++) {
+    const work = [...chars];
+    let changes = 0;
+    let cost = 0;
+    positions.forEach((position, bit) => {
+      if (mask & (1 << bit)) {
+        work[position] = SHAPE_TWINS[chars[position] as string] as string;
+        changes++;
+        // Cheap, but dearer where OCR was sure of the shape it saw.
+        cost += 0.05 + 0.15 * (confidences[position] ?? 0.5);
+      }
+    });
+    if (accept(work)) found.push({ chars: work, cost, changes });
+  }
+  return found;
+}
+
+/**
+ * How unlikely a document number looks: issuers print letters first and digits after, and avoid the letters that
+ * look like digits. A letter after the first digit, or an O, I, Q or D, makes a reading less likely.
+ */
+function documentNumberPrior(chars: readonly string[]): number {
+  let cost = 0;
+  let seenDigit = false;
+  for (const c of chars) {
+    if (/[0-9]/.test(c)) seenDigit = true;
+    else if (/[A-Z]/.test(c)) {
+      if (seenDigit) cost += 0.15;
+      if ('OIQD'.includes(c)) cost += 0.2;
+    }
+  }
+  return cost;
 }
 
 function fieldText(grid: string[][], line: number, start: number, length: number): string {
@@ -291,18 +344,23 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
   options.forEach((option, k) => {
     const candidate = option.candidates[best ? (best.choice[k] ?? 0) : 0];
     if (candidate) writeAt(option.positions, candidate.chars);
-    fields[option.field.name] = readField(option.field, candidate, cells);
+    fields[option.field.name] = readField(option.field, candidate, cells, best !== undefined);
   });
-  for (const field of layout.fields.filter((f) => !f.check)) fields[field.name] = readField(field, undefined, cells);
+  for (const field of layout.fields.filter((f) => !f.check)) fields[field.name] = readField(field, undefined, cells, best !== undefined);
   for (const field of layout.fields) (fields[field.name] as FieldReading).raw = fieldText(grid, field.line, field.start, field.length);
   return { lines: grid.map((row) => row.join('')), fields, compositeValid: best !== undefined };
 }
 
-function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][]): FieldReading {
+function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][], compositeHolds: boolean): FieldReading {
   const ocrConfidence = meanConfidence(cells, field);
   if (!field.check) return { raw: '', valid: undefined, corrections: 0, confidence: ocrConfidence };
   if (!candidate) return { raw: '', valid: false, corrections: 0, confidence: Math.min(ocrConfidence, 0.5) };
-  // A check digit that holds as read is strong evidence; one reached by substitutions is weaker.
-  const confidence = candidate.changes === 0 ? 0.9 + 0.1 * ocrConfidence : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
+  // One check digit passes a wrong reading one time in ten; with the composite holding too, one in a hundred.
+  // Only a field both vouch for, read as printed or through shape twins alone, reaches 0.9.
+  const confidence = !compositeHolds
+    ? Math.min(0.75, 0.5 + 0.25 * ocrConfidence)
+    : candidate.changes === 0
+      ? 0.9 + 0.1 * ocrConfidence
+      : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
   return { raw: '', valid: true, corrections: candidate.changes, confidence };
 }
