@@ -21,8 +21,9 @@ import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './mrz/grid.js';
-import { TD1_UAE } from './mrz/layouts.js';
-import { cellsFromLines, MRZ_WHITELIST, ON_PAGE, readingScore, type Placement } from './mrz/band.js';
+import { TD1, TD1_UAE } from './mrz/layouts.js';
+import { cutSize, locateMrz, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
+import { BAND_PITCH, bandCells, cellsFromLines, MRZ_WHITELIST, ON_PAGE, readingScore, type Placement } from './mrz/band.js';
 import { arabicKey, editDistance, matchArabicNationality, matchEnglishNationality, type NationalityMatch } from './nationalities.js';
 
 /** Table 3-11 of the reference, in its order, plus `laser_number` from the back example. */
@@ -1083,10 +1084,41 @@ function printedDigits(lines: readonly OcrLine[], field: 'card_number' | 'laser_
   return undefined;
 }
 
-/** The three MRZ lines among OCR lines, placed on the grid and corrected by the UAE layout's checks. */
+/**
+ * A TD1 MRZ from its cells: by the UAE layout (digits-only numbers, the ID number's Luhn digit) when the issuer
+ * reads as ARE, by the plain TD1 rules otherwise, so another country's card keeps its fillers and letters.
+ */
+function td1FromCells(cells: Cell[][], hints: MrzHints): BackReading {
+  const plain = correctMrz(cells, TD1, hints);
+  const issuer = stripFillers(plain.fields.issuingState?.raw ?? '');
+  if (issuer.length === 3 && editDistance(issuer, 'ARE') <= 1) return repairComposite(correctMrz(cells, TD1_UAE, hints), cells);
+  return { ...plain, compositeRepaired: false };
+}
+
+/** The three MRZ lines among OCR lines, placed on the grid and corrected. */
 function mrzFromLines(image: PreparedImage, lines: readonly OcrLine[], at: Placement, hints: MrzHints): BackReading | undefined {
-  const cells = cellsFromLines(image, lines, TD1_UAE, at);
-  return cells ? repairComposite(correctMrz(cells, TD1_UAE, hints), cells) : undefined;
+  const cells = cellsFromLines(image, lines, TD1, at);
+  return cells ? td1FromCells(cells, hints) : undefined;
+}
+
+/** The TD1 MRZ where the pixels show one, at any angle, cut out upright. */
+function locateTd1(image: PreparedImage): LocatedMrz | undefined {
+  return locateMrz(image.pixels, image.width, image.height, TD1.lines, TD1.lineLength);
+}
+
+/** The located band read on its own; a card lying upside down is read turned. */
+async function readLocatedTd1(image: PreparedImage, engine: OcrEngine, located: LocatedMrz, hints: MrzHints): Promise<BackReading | undefined> {
+  const scale = BAND_PITCH / located.pitch;
+  const read = async (quad: Quad) => {
+    const { width, height } = cutSize(quad, scale);
+    const cells = await bandCells(await image.warp(quad, width, height, { stretch: true }), engine, TD1);
+    return cells ? td1FromCells(cells, hints) : undefined;
+  };
+  const upright = await read(located.band);
+  if (upright && readingScore(upright) >= 2) return upright;
+  const turned = await read(turnedHalf(located.band));
+  if (!upright || (turned && readingScore(turned) > readingScore(upright))) return turned;
+  return upright;
 }
 
 async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrResult, evidence: SideEvidence, now: number): Promise<Values | undefined> {
@@ -1096,7 +1128,12 @@ async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrR
 
   // The page pass often reads the MRZ well enough. If not, the band is read again with the MRZ alphabet, first
   // reduced (sharp print reads best a little smaller) and then enlarged (blurred print reads best larger).
-  let reading = evidence.mrzLines.length === 3 ? mrzFromLines(image, evidence.mrzLines, ON_PAGE, hints) : undefined;
+  const located = locateTd1(image);
+  let reading = located ? await readLocatedTd1(image, engine, located, hints) : undefined;
+  if (evidence.mrzLines.length === 3 && !(reading && backQuality(reading) >= COMPLETE_QUALITY)) {
+    const fromPage = mrzFromLines(image, evidence.mrzLines, ON_PAGE, hints);
+    if (fromPage && (!reading || backQuality(fromPage) > backQuality(reading))) reading = fromPage;
+  }
   for (const scale of BAND_SCALES) {
     if (reading && backQuality(reading) >= COMPLETE_QUALITY) break;
     const region = mrzRegion(image, evidence.mrzLines);
@@ -1116,7 +1153,9 @@ async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrR
   const parsed = safeParse(reading.lines);
   const unchecked = (c: number) => Math.min(0.95, c * (reading.compositeValid ? 1 : 0.85));
   const knownCountry = (name: string) => (parsed?.details.find((d) => d.field === name)?.valid === false ? 0.5 : 1);
-  const id = repairIdInMrz(reading);
+  // The 15-digit identity number is the UAE's use of the optional data; other issuers put other things there.
+  const uae = stripFillers(field('issuingState').raw) === 'ARE';
+  const id = uae ? repairIdInMrz(reading) : { digits: '', valid: false, corrections: 0, confidence: 0 };
   const sex = field('sex').raw;
   const out: Values = {
     values: {
@@ -1195,7 +1234,7 @@ async function recognizeEmiratesId({ image, engine, now, options }: RecognitionI
   const page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
   const evidence = gatherEvidence(page.lines);
   // The image decides; the request's `side` only breaks a tie when the text shows neither side.
-  const side = detectSide(evidence) ?? requested;
+  const side = detectSide(evidence) ?? (locateTd1(image) ? 'back' : undefined) ?? requested;
   if (!side) throw ApiError.of('AIS.0104');
 
   let read: Values | undefined;

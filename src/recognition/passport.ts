@@ -11,9 +11,9 @@ import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { bandCells, readingScore } from './mrz/band.js';
+import { BAND_PITCH, bandCells, readingScore } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
-import { locateMrz, quadAbove, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
+import { cutSize, locateMrz, quadAbove, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
@@ -89,9 +89,14 @@ function reconcileName(reading: MrzReading, surname: LabelledValue | undefined, 
     .padEnd(name.raw.length, '<');
   const differences = [...printed].filter((char, i) => char !== name.raw[i]).length;
   // More disagreement than a few misread characters means the printed text was misread, or is another name.
-  if (differences === 0 || differences > 3) return;
+  if (differences > 3) return;
   const printedConfidence = Math.min(surname.confidence, givenNames?.confidence ?? surname.confidence);
   if (printedConfidence < 0.6) return;
+  // Two reads in two fonts that spell the same name vouch for it as a check digit would.
+  if (differences === 0) {
+    name.confidence = Math.max(name.confidence, 0.93);
+    return;
+  }
   name.raw = printed;
   name.confidence = Math.min(name.confidence, printedConfidence);
   const line = reading.lines[0] ?? '';
@@ -160,8 +165,6 @@ function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values
 /** YYMMDD of a printed date, for checking it against the MRZ. */
 const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
 
-/** MRZ glyphs are cut out at this pitch (pixels): capitals near 25 px high, where tesseract reads best. */
-const BAND_PITCH = 26;
 /** The printed zone above a TD3 MRZ is about this share of the MRZ's width high (ICAO 9303 data page). */
 const ZONE_ABOVE_MRZ = 0.68;
 
@@ -176,9 +179,9 @@ interface Located {
  */
 async function readLocated(image: PreparedImage, engine: OcrEngine, located: LocatedMrz): Promise<Located | undefined> {
   const scale = BAND_PITCH / located.pitch;
-  const cut = async (quad: Quad) => {
-    const [tl, tr, , bl] = quad;
-    return image.warp(quad, Math.hypot(tr.x - tl.x, tr.y - tl.y) * scale, Math.hypot(bl.x - tl.x, bl.y - tl.y) * scale, { stretch: true });
+  const cut = (quad: Quad) => {
+    const { width, height } = cutSize(quad, scale);
+    return image.warp(quad, width, height, { stretch: true });
   };
   const attempt = async (band: Quad, zone: Quad) => {
     const [bandImage, zoneImage] = await Promise.all([cut(band), cut(zone)]);

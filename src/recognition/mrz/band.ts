@@ -10,6 +10,9 @@ import type { MrzReading } from './correct.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
 import type { MrzLayout } from './layouts.js';
 
+/** MRZ glyphs are cut out at this pitch (pixels): capitals near 25 px high, where tesseract reads best. */
+export const BAND_PITCH = 26;
+
 export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);

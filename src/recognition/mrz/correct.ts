@@ -353,7 +353,8 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
 
 function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][], compositeHolds: boolean): FieldReading {
   const ocrConfidence = meanConfidence(cells, field);
-  if (!field.check) return { raw: '', valid: undefined, corrections: 0, confidence: ocrConfidence };
+  // No check digit covers a name: OCR's word alone stays below the 0.9 that means "verified".
+  if (!field.check) return { raw: '', valid: undefined, corrections: 0, confidence: field.charClass === 'name' ? Math.min(0.85, ocrConfidence) : ocrConfidence };
   if (!candidate) return { raw: '', valid: false, corrections: 0, confidence: Math.min(ocrConfidence, 0.5) };
   // One check digit passes a wrong reading one time in ten; with the composite holding too, one in a hundred.
   // Only a field both vouch for, read as printed or through shape twins alone, reaches 0.9.

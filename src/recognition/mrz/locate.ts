@@ -165,10 +165,22 @@ function mrzLike(chain: Chain, length: number): boolean {
   return true;
 }
 
+/** Pages already searched, so that side detection and reading can both ask without paying twice. */
+const searched = new WeakMap<Uint8Array, Map<string, LocatedMrz | undefined>>();
+
 /**
  * The MRZ with `lines` lines of `length` characters on a greyscale page, or undefined when no such zone shows.
  */
 export function locateMrz(pixels: Uint8Array, width: number, height: number, lines: number, length: number): LocatedMrz | undefined {
+  const key = `${width}x${height}:${lines}x${length}`;
+  const known = searched.get(pixels);
+  if (known?.has(key)) return known.get(key);
+  const located = searchMrz(pixels, width, height, lines, length);
+  searched.set(pixels, (known ?? new Map()).set(key, located));
+  return located;
+}
+
+function searchMrz(pixels: Uint8Array, width: number, height: number, lines: number, length: number): LocatedMrz | undefined {
   const { bitmap, factor } = shrink({ pixels, width, height }, LOCATE_SIDE);
   const maxSide = Math.max(bitmap.width, bitmap.height);
   const mask = inkMask(bitmap, maxSide / 25);
@@ -271,4 +283,10 @@ export function quadAbove(located: LocatedMrz, above: number, widen = 0.04): Qua
     br,
     bl,
   ];
+}
+
+/** The cut-out of a quad at `pitch` pixels per MRZ cell: its width and height. */
+export function cutSize(quad: Quad, scale: number): { width: number; height: number } {
+  const [tl, tr, , bl] = quad;
+  return { width: Math.hypot(tr.x - tl.x, tr.y - tl.y) * scale, height: Math.hypot(bl.x - tl.x, bl.y - tl.y) * scale };
 }
