@@ -22,8 +22,8 @@ import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './mrz/grid.js';
 import { TD1, TD1_UAE } from './mrz/layouts.js';
-import { cutSize, locateMrz, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
-import { BAND_PITCH, bandCells, cellsFromLines, MRZ_WHITELIST, ON_PAGE, readingScore, type Placement } from './mrz/band.js';
+import { locateMrz, turnedHalf, type LocatedMrz } from './mrz/locate.js';
+import { bandCells, cellsFromLines, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, MRZ_WHITELIST, ON_PAGE, readingScore, type Placement } from './mrz/band.js';
 import { arabicKey, editDistance, matchArabicNationality, matchEnglishNationality, type NationalityMatch } from './nationalities.js';
 
 /** Table 3-11 of the reference, in its order, plus `laser_number` from the back example. */
@@ -1106,19 +1106,25 @@ function locateTd1(image: PreparedImage): LocatedMrz | undefined {
   return locateMrz(image.pixels, image.width, image.height, TD1.lines, TD1.lineLength);
 }
 
-/** The located band read on its own; a card lying upside down is read turned. */
-async function readLocatedTd1(image: PreparedImage, engine: OcrEngine, located: LocatedMrz, hints: MrzHints): Promise<BackReading | undefined> {
-  const scale = BAND_PITCH / located.pitch;
-  const read = async (quad: Quad) => {
-    const { width, height } = cutSize(quad, scale);
-    const cells = await bandCells(await image.warp(quad, width, height, { stretch: true }), engine, TD1);
+/** The located band read on its own, cut out the right way up. */
+async function readLocatedTd1(image: PreparedImage, engine: OcrEngine, found: LocatedMrz, hints: MrzHints): Promise<BackReading | undefined> {
+  const read = async (band: PreparedImage) => {
+    const cells = await bandCells(band, engine, TD1);
     return cells ? td1FromCells(cells, hints) : undefined;
   };
-  const upright = await read(located.band);
-  if (upright && readingScore(upright) >= 2) return upright;
-  const turned = await read(turnedHalf(located.band));
-  if (!upright || (turned && readingScore(turned) > readingScore(upright))) return turned;
-  return upright;
+  const { band, located, sure } = await cutBand(image, found);
+  const score = (reading: BackReading | undefined) => (reading ? readingScore(reading) : -1);
+  let best = await read(band);
+  if (!sure && score(best) < 2) {
+    const second = await read(await cutOut(image, located, turnedHalf(located.band)));
+    if (score(second) > score(best)) return second;
+  }
+  // Blurred print reads better larger: one more look when a check fails.
+  if (score(best) < fullScore(TD1)) {
+    const larger = await read(await cutOut(image, located, located.band, LARGE_BAND_PITCH));
+    if (score(larger) > score(best)) best = larger;
+  }
+  return best;
 }
 
 async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrResult, evidence: SideEvidence, now: number): Promise<Values | undefined> {

@@ -11,9 +11,9 @@ import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { BAND_PITCH, bandCells, readingScore } from './mrz/band.js';
+import { bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
-import { cutSize, locateMrz, quadAbove, turnedHalf, type LocatedMrz, type Quad } from './mrz/locate.js';
+import { locateMrz, quadAbove, turnedHalf, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
@@ -103,6 +103,17 @@ function reconcileName(reading: MrzReading, surname: LabelledValue | undefined, 
   reading.lines[0] = line.slice(0, 5) + printed;
 }
 
+/** An MRZ sex cell OCR could not read is settled by the printed zone's `M` or `F`, when it shows one. */
+function settleSex(reading: MrzReading, printed: LabelledValue | undefined): void {
+  const sex = reading.fields.sex;
+  const letter = /^\s*([MF])\b/i.exec(printed?.text ?? '')?.[1]?.toUpperCase();
+  if (!sex || sex.confidence >= 0.5 || !letter || !printed) return;
+  sex.raw = letter;
+  sex.confidence = Math.min(0.85, printed.confidence);
+  const line = reading.lines[1] ?? '';
+  reading.lines[1] = line.slice(0, 20) + letter + line.slice(21);
+}
+
 /** mrz throws only on lines of the wrong shape, which corrected lines never are; stay safe anyway. */
 function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
   try {
@@ -142,7 +153,8 @@ function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values
     nationality: stripFillers(field('nationality').raw),
     surname: parsed?.fields.lastName ?? '',
     given_name: parsed?.fields.firstName ?? '',
-    sex: sex === '<' ? 'X' : sex,
+    // `<` is X (unspecified) when read as a filler; a cell nobody could read is no answer.
+    sex: sex === '<' ? (field('sex').confidence < 0.5 ? '' : 'X') : sex,
     date_of_birth: birthDateToIso(field('birthDate').raw, now, birthYear),
     date_of_expiry: expiryDateToIso(field('expirationDate').raw, now),
   };
@@ -175,29 +187,29 @@ interface Located {
 
 /**
  * The document found from its MRZ: the band and the printed zone above it, cut out upright whatever the page's
- * angle, and read at once. A page lying upside down reads no check digit; then the half-turned cut is read.
+ * angle, and read at once. When the fillers could not tell which way up the page lies and the band reads no
+ * check digit, the half-turned cut is read too.
  */
-async function readLocated(image: PreparedImage, engine: OcrEngine, located: LocatedMrz): Promise<Located | undefined> {
-  const scale = BAND_PITCH / located.pitch;
-  const cut = (quad: Quad) => {
-    const { width, height } = cutSize(quad, scale);
-    return image.warp(quad, width, height, { stretch: true });
-  };
-  const attempt = async (band: Quad, zone: Quad) => {
-    const [bandImage, zoneImage] = await Promise.all([cut(band), cut(zone)]);
-    const [cells, page] = await Promise.all([
-      bandCells(bandImage, engine, TD3),
-      engine.recognize({ image: zoneImage.png, psm: PageSegmentation.auto }),
-    ]);
+async function readLocated(image: PreparedImage, engine: OcrEngine, found: LocatedMrz): Promise<Located | undefined> {
+  const attempt = async (band: PreparedImage, located: LocatedMrz) => {
+    const zone = await cutOut(image, located, quadAbove(located, ZONE_ABOVE_MRZ));
+    const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: zone.png, psm: PageSegmentation.auto })]);
     return cells ? { cells, page } : undefined;
   };
-  const upright = await attempt(located.band, quadAbove(located, ZONE_ABOVE_MRZ));
-  if (upright && readingScore(correctMrz(upright.cells, TD3)) >= 2) return upright;
-  const turned = turnedHalf(located.band);
-  const flipped = await attempt(turned, quadAbove({ ...located, band: turned }, ZONE_ABOVE_MRZ));
-  if (!upright) return flipped;
-  if (!flipped) return upright;
-  return readingScore(correctMrz(flipped.cells, TD3)) > readingScore(correctMrz(upright.cells, TD3)) ? flipped : upright;
+  const { band, located, sure } = await cutBand(image, found);
+  const score = (cells: Cell[][] | undefined) => (cells ? readingScore(correctMrz(cells, TD3)) : -1);
+  let best = await attempt(band, located);
+  if (!sure && score(best?.cells) < 2) {
+    const turned = { ...located, band: turnedHalf(located.band) };
+    const second = await attempt(await cutOut(image, turned, turned.band), turned);
+    if (score(second?.cells) > score(best?.cells)) return second;
+  }
+  // Blurred print (a phone photo, a small scan) often reads better larger: one more look when a check fails.
+  if (best && score(best.cells) < fullScore(TD3)) {
+    const larger = await bandCells(await cutOut(image, located, located.band, LARGE_BAND_PITCH), engine, TD3);
+    if (larger && score(larger) > score(best.cells)) best = { ...best, cells: larger };
+  }
+  return best;
 }
 
 /** The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh. */
@@ -240,13 +252,14 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
   if (!reading || readingScore(reading) === 0) throw ApiError.of('AIS.0104');
 
   reconcileName(reading, printed('surname'), printed('given_name'));
+  settleSex(reading, printed('sex'));
   const { values, confidence } = fromMrz(reading, now, printedBirthYear(page.lines, reading.fields.birthDate?.raw ?? ''));
   for (const field of VISUAL_ONLY) {
     const found = printed(field);
     const value = found && field === 'date_of_issue' ? parsePrintedDate(found.text) : found?.text.toUpperCase();
     values[field] = value ?? '';
     // Printed-zone fields have no check digit: their confidence is the OCR's, capped below certainty.
-    confidence[field] = value ? Math.min(0.9, found?.confidence ?? 0) : 0;
+    confidence[field] = value ? Math.min(0.85, found?.confidence ?? 0) : 0;
   }
 
   const result = Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, values[f] ?? ''])) as Record<PassportField, string>;

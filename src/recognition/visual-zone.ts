@@ -36,7 +36,7 @@ function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
       const to = from + match[0].length;
       const indices = line.words.map((_, i) => i).filter((i) => (starts[i] ?? 0) < to && (starts[i] ?? 0) + (line.words[i]?.text.length ?? 0) > from);
       if (indices.length === 0) continue;
-      const words = indices.map((i) => line.words[i] as OcrWord);
+      const words = labelPhrase(line.words, Math.min(...indices), Math.max(...indices)).map((i) => line.words[i] as OcrWord);
       // Median top and bottom: one word box stretched by noise must not make the label tall.
       hits.push({
         bbox: {
@@ -55,6 +55,31 @@ function findLabels(lines: readonly OcrLine[], label: RegExp): LabelHit[] {
 }
 
 const centreY = (b: BoundingBox) => (b.y0 + b.y1) / 2;
+
+const isSlash = (word: OcrWord | undefined) => word !== undefined && /^\/|\/$/.test(word.text);
+/** A field number printed before a label: `1.`, `(2)`, `3`. */
+const isFieldNumber = (word: OcrWord | undefined) => word !== undefined && /^\(?\d{1,2}[.)]?$/.test(word.text);
+
+/**
+ * The whole label a match belongs to. Bilingual labels print the same label in two or three languages joined by
+ * slashes ("Lugar de nacimiento / Place of birth / Lieu de naissance"); some number their fields ("4. Surname").
+ * A pattern matches one language: the phrase runs on across slashes, and back over a field number, as long as the
+ * words stay close (a column gap ends it).
+ */
+function labelPhrase(words: readonly OcrWord[], first: number, last: number): number[] {
+  const height = median(words.slice(first, last + 1).map((w) => w.bbox.y1 - w.bbox.y0));
+  const close = (a: OcrWord | undefined, b: OcrWord | undefined) => a !== undefined && b !== undefined && b.bbox.x0 - a.bbox.x1 < 1.2 * height;
+  let start = first;
+  // Back across a slash, then over the other language's words up to a column gap.
+  if (isSlash(words[start - 1]) || isSlash(words[start])) {
+    while (start > 0 && close(words[start - 1], words[start])) start--;
+  } else if (isFieldNumber(words[start - 1]) && close(words[start - 1], words[start])) start--;
+  let end = last;
+  if (isSlash(words[end + 1]) || isSlash(words[end])) {
+    while (end < words.length - 1 && close(words[end], words[end + 1])) end++;
+  }
+  return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+}
 
 
 const overlapsVertically = (a: BoundingBox, b: BoundingBox) => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0;

@@ -6,12 +6,16 @@
 import type { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrSymbol } from '../../ocr/engine.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from '../geometry.js';
+import { connectedComponents, inkMask } from '../toolkit/components.js';
 import type { MrzReading } from './correct.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
 import type { MrzLayout } from './layouts.js';
+import { cutSize, turnedHalf, type LocatedMrz, type Quad } from './locate.js';
 
 /** MRZ glyphs are cut out at this pitch (pixels): capitals near 25 px high, where tesseract reads best. */
 export const BAND_PITCH = 26;
+/** The pitch of a second look at a band whose checks failed: blur reads better larger. */
+export const LARGE_BAND_PITCH = 36;
 
 export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 
@@ -55,7 +59,13 @@ export type GlyphShape = 'filler' | 'glyph' | 'unknown';
  * a stem or bowl spanning most of the cap height, and it stops short of the baseline. This measures that on the
  * page's pixels, per cell.
  */
-export function fillerByShape(image: PreparedImage, symbols: readonly OcrSymbol[], frame: { left: number; right: number }, length: number): GlyphShape[] {
+export function fillerByShape(
+  image: PreparedImage,
+  symbols: readonly OcrSymbol[],
+  frame: { left: number; right: number },
+  length: number,
+  centreOf?: (cell: number) => number,
+): GlyphShape[] {
   const tall = symbols.filter((s) => CAP_HEIGHT_GLYPH.test(s.text));
   if (tall.length < 3) return Array<GlyphShape>(length).fill('unknown');
   const capTop = fitLine(tall.map((s) => ({ x: (s.bbox.x0 + s.bbox.x1) / 2, y: s.bbox.y0 })));
@@ -76,7 +86,7 @@ export function fillerByShape(image: PreparedImage, symbols: readonly OcrSymbol[
   const threshold = (paper + ink) / 2;
 
   return Array.from({ length }, (_, i) => {
-    const cx = frame.left + glyphWidth / 2 + i * advance;
+    const cx = centreOf ? centreOf(i) : frame.left + glyphWidth / 2 + i * advance;
     const top = capTop(cx);
     const capHeight = baseline(cx) - top;
     if (!(capHeight > 4)) return 'unknown';
@@ -117,56 +127,107 @@ export function fillerByShape(image: PreparedImage, symbols: readonly OcrSymbol[
 }
 
 export interface Grid {
-  /** Centre of cell 0 on each line, and the distance between cell centres. */
+  /** Centre of cell 0 on each line. */
   origins: number[];
+  /** Distance between cell centres at cell 0, and its change per cell (a photo's keystone stretches one end). */
   pitch: number;
+  curve: number;
   glyphWidth: number;
 }
 
+/** Where cell `k` of line `line` is centred. */
+export function cellCentre(grid: Grid, line: number, k: number): number {
+  return (grid.origins[line] ?? 0) + grid.pitch * k + grid.curve * k * k;
+}
+
+/** The (fractional) cell a position falls in, inverting the grid's quadratic by fixed-point steps. */
+export function cellAt(grid: Grid, line: number, x: number): number {
+  const origin = grid.origins[line] ?? 0;
+  let k = (x - origin) / grid.pitch;
+  for (let step = 0; step < 3; step++) k = (x - origin - grid.curve * k * k) / grid.pitch;
+  return k;
+}
+
+/** Least squares for A·x = b by the normal equations (a handful of unknowns). */
+function leastSquares(rows: readonly number[][], values: readonly number[]): number[] | undefined {
+  const n = rows[0]?.length ?? 0;
+  const m = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+  rows.forEach((row, r) => {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) (m[i] as number[])[j] = ((m[i] as number[])[j] ?? 0) + (row[i] ?? 0) * (row[j] ?? 0);
+      (m[i] as number[])[n] = ((m[i] as number[])[n] ?? 0) + (row[i] ?? 0) * (values[r] ?? 0);
+    }
+  });
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]?.[c] ?? 0) > Math.abs(m[pivot]?.[c] ?? 0)) pivot = r;
+    if (Math.abs(m[pivot]?.[c] ?? 0) < 1e-9) return undefined;
+    [m[c], m[pivot]] = [m[pivot] as number[], m[c] as number[]];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = (m[r]?.[c] ?? 0) / (m[c]?.[c] ?? 1);
+      for (let k = c; k <= n; k++) (m[r] as number[])[k] = (m[r]?.[k] ?? 0) - f * (m[c]?.[k] ?? 0);
+    }
+  }
+  return m.map((row, i) => (row[n] ?? 0) / (row[i] ?? 1));
+}
+
 /**
- * Where the cells of each MRZ line lie. OCR-B has a fixed pitch, so cell k is centred at origin + k × pitch. The
- * ink's outer edges give a first guess (off by a narrow first or last glyph); a least-squares fit of confident
- * symbols' centres to their nearest cells then corrects the pitch before errors accumulate along the line, and
- * each line gets its own origin, which a slightly turned card shifts from line to line.
+ * Where the cells of each MRZ line lie. OCR-B has a fixed pitch, so cell k is centred near origin + k × pitch.
+ * The ink's outer edges give a first guess (off by a narrow first or last glyph); a least-squares fit of confident
+ * symbols' centres to their nearest cells then corrects it before errors accumulate along the line. Each line gets
+ * its own origin, which a slightly turned card shifts from line to line, and the pitch may change steadily along
+ * the lines, as a photo taken at an angle makes the far end smaller.
  */
 export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left: number; right: number }, length: number): Grid | undefined {
   const usable = lines.map((line) => line.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0));
   const glyphWidth = median(usable.flat().filter((s) => CAP_HEIGHT_GLYPH.test(s.text)).map((s) => s.bbox.x1 - s.bbox.x0));
-  let pitch = (frame.right - frame.left - glyphWidth) / (length - 1);
-  let origins = usable.map(() => frame.left + glyphWidth / 2);
-  if (!(pitch > 0)) return undefined;
-  const centre = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
-  for (let round = 0; round < 3; round++) {
+  const firstPitch = (frame.right - frame.left - glyphWidth) / (length - 1);
+  if (!(firstPitch > 0)) return undefined;
+  const centreOf = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
+  const centre = centreOf;
+  // The pitch near each end, from gaps between neighbouring symbols, sets how much it changes along the lines.
+  const gaps = usable.map((line) =>
+    line
+      .map(centreOf)
+      .sort((a, b) => a - b)
+      .flatMap((x, k, all) => (k === 0 ? [] : [{ x, gap: x - (all[k - 1] ?? x) }]))
+      .filter((g) => g.gap > 0.6 * firstPitch && g.gap < 1.5 * firstPitch),
+  );
+  const span = frame.right - frame.left;
+  const nearStart = median(gaps.flat().filter((g) => g.x < frame.left + span / 3).map((g) => g.gap)) || firstPitch;
+  const nearEnd = median(gaps.flat().filter((g) => g.x > frame.right - span / 3).map((g) => g.gap)) || firstPitch;
+  const startCurve = (nearEnd - nearStart) / (2 * (length - 1));
+  // Pitch at cell 0 such that the last cell still lands on the frame's right edge.
+  const startPitch = (frame.right - frame.left - glyphWidth - startCurve * (length - 1) ** 2) / (length - 1);
+  let grid: Grid =
+    startPitch > 0 && Math.abs(nearEnd - nearStart) > 0.05 * firstPitch
+      ? { origins: usable.map(() => frame.left + glyphWidth / 2), pitch: startPitch, curve: startCurve, glyphWidth }
+      : { origins: usable.map(() => frame.left + glyphWidth / 2), pitch: firstPitch, curve: 0, glyphWidth };
+  for (let round = 0; round < 4; round++) {
     const points = usable.flatMap((line, i) =>
       line
         .filter((s) => s.confidence >= 0.6 && s.bbox.x1 - s.bbox.x0 < 1.4 * glyphWidth)
         .map((s) => {
-          const k = Math.round((centre(s) - (origins[i] ?? 0)) / pitch);
-          return { line: i, k, x: centre(s), residual: centre(s) - ((origins[i] ?? 0) + k * pitch) };
+          const k = Math.round(cellAt(grid, i, centre(s)));
+          return { line: i, k, x: centre(s), residual: centre(s) - cellCentre(grid, i, k) };
         })
-        .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < 0.35 * pitch),
+        .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < 0.35 * grid.pitch),
     );
     if (points.length < length) break;
-    // Pitch from each line's points about that line's own means; then each line's origin.
-    let skk = 0;
-    let skx = 0;
-    for (let i = 0; i < usable.length; i++) {
-      const own = points.filter((p) => p.line === i);
-      const mk = mean(own.map((p) => p.k));
-      const mx = mean(own.map((p) => p.x));
-      for (const p of own) {
-        skk += (p.k - mk) ** 2;
-        skx += (p.k - mk) * (p.x - mx);
-      }
-    }
-    if (skk === 0) break;
-    pitch = skx / skk;
-    origins = origins.map((origin, i) => {
-      const own = points.filter((p) => p.line === i);
-      return own.length ? mean(own.map((p) => p.x - p.k * pitch)) : origin;
-    });
+    // Unknowns: each line's origin, the pitch, and (from the second round, with points spread along the lines)
+    // the pitch's change per cell.
+    const withCurve = round > 0 || grid.curve !== 0;
+    const rows = points.map((p) => [...usable.map((_, i) => (i === p.line ? 1 : 0)), p.k, ...(withCurve ? [p.k * p.k] : [])]);
+    const solution = leastSquares(rows, points.map((p) => p.x));
+    if (!solution) break;
+    const pitch = solution[usable.length] ?? grid.pitch;
+    const curve = withCurve ? (solution[usable.length + 1] ?? 0) : 0;
+    // A keystone changes the pitch by a fraction along a line, never by a third.
+    if (!(pitch > 0) || Math.abs(2 * curve * (length - 1)) > 0.35 * pitch) break;
+    grid = { origins: usable.map((_, i) => solution[i] ?? 0), pitch, curve, glyphWidth };
   }
-  return pitch > 0 ? { origins, pitch, glyphWidth } : undefined;
+  return grid;
 }
 
 /** A symbol box OCR stretched over two glyphs (a letter and the filler after it) keeps only its first glyph. */
@@ -214,10 +275,11 @@ export function cellsFromLines(image: PreparedImage, lines: readonly OcrLine[], 
     if (!grid) return symbolsToCells(symbols[i] ?? [], length) ?? textToCells(line.text, length, line.confidence);
     // The line's frame as the shared grid code expects it: first glyph's left edge to last glyph's right edge.
     const left = (grid.origins[i] ?? 0) - grid.glyphWidth / 2;
-    const frame = { left, right: left + grid.glyphWidth + grid.pitch * (length - 1) };
+    const frame = { left, right: cellCentre(grid, i, length - 1) + grid.glyphWidth / 2 };
+    const placement = { cellAt: (x: number) => cellAt(grid, i, x), centreOf: (k: number) => cellCentre(grid, i, k) };
     const lineSymbols = (symbols[i] ?? []).map((s) => firstGlyph(s, grid.glyphWidth));
-    const placed = symbolsToCells(lineSymbols, length, frame) ?? textToCells(line.text, length, line.confidence);
-    const shapes = fillerByShape(image, lineSymbols, frame, length);
+    const placed = symbolsToCells(lineSymbols, length, frame, placement.cellAt) ?? textToCells(line.text, length, line.confidence);
+    const shapes = fillerByShape(image, lineSymbols, frame, length, placement.centreOf);
     return placed.map((cell, k) => {
       if (!fillers.has(`${i}:${k}`)) return cell;
       // The shape overrides OCR's guess and its glyph-height test, which blur and tilt mislead.
@@ -243,4 +305,65 @@ export function fullScore(layout: MrzLayout): number {
 export async function bandCells(band: PreparedImage, engine: OcrEngine, layout: MrzLayout): Promise<Cell[][] | undefined> {
   const result = await engine.recognize({ image: band.png, psm: PageSegmentation.singleBlock, whitelist: MRZ_WHITELIST });
   return cellsFromLines(band, result.lines, layout);
+}
+
+/**
+ * Which way up a cut-out band is, from its fillers alone: the chevron `<` is narrow at its apex on the left and
+ * open on the right, so upside down the open side is on the left. Every MRZ has fillers, and their vote decides
+ * before any OCR is spent. True: upright; false: upside down; undefined: too few fillers to tell.
+ */
+export function fillersPointLeft(band: PreparedImage): boolean | undefined {
+  const mask = inkMask(band, Math.max(band.width, band.height) / 20);
+  const blobs = connectedComponents(mask, band.width, band.height);
+  const heights = blobs.map((b) => b.y1 - b.y0 + 1).filter((h) => h >= 6).sort((a, b) => a - b);
+  const cap = heights[Math.floor(heights.length * 0.8)] ?? 0;
+  if (cap < 8) return undefined;
+  let upright = 0;
+  let turned = 0;
+  for (const b of blobs) {
+    const w = b.x1 - b.x0 + 1;
+    const h = b.y1 - b.y0 + 1;
+    if (h < 0.3 * cap || h > 0.8 * cap || w < 0.3 * cap || w > 1.1 * cap) continue;
+    // Vertical extent of the ink in the blob's outer quarter columns, left and right.
+    const extent = (x0: number, x1: number) => {
+      let top = Infinity;
+      let bottom = -Infinity;
+      for (let x = x0; x <= x1; x++) {
+        for (let y = b.y0; y <= b.y1; y++) {
+          if (mask[y * band.width + x]) {
+            top = Math.min(top, y);
+            bottom = Math.max(bottom, y);
+          }
+        }
+      }
+      return bottom >= top ? bottom - top + 1 : 0;
+    };
+    const quarter = Math.max(1, Math.floor(w / 4));
+    const left = extent(b.x0, b.x0 + quarter - 1);
+    const right = extent(b.x1 - quarter + 1, b.x1);
+    if (right > 1.6 * left) upright++;
+    else if (left > 1.6 * right) turned++;
+  }
+  if (upright + turned < 3) return undefined;
+  if (upright >= 0.7 * (upright + turned)) return true;
+  if (turned >= 0.7 * (upright + turned)) return false;
+  return undefined;
+}
+
+/** A quad cut out upright at the band pitch (or another), contrast stretched. */
+export function cutOut(image: PreparedImage, located: LocatedMrz, quad: Quad, pitch = BAND_PITCH): Promise<PreparedImage> {
+  const { width, height } = cutSize(quad, pitch / located.pitch);
+  return image.warp(quad, width, height, { stretch: true });
+}
+
+/**
+ * The located band cut out the right way up: the fillers tell a page lying upside down (or turned 90° one way
+ * rather than the other), and the located zone is turned to match. `sure` is false when they could not tell.
+ */
+export async function cutBand(image: PreparedImage, located: LocatedMrz): Promise<{ band: PreparedImage; located: LocatedMrz; sure: boolean }> {
+  const band = await cutOut(image, located, located.band);
+  const upright = fillersPointLeft(band);
+  if (upright !== false) return { band, located, sure: upright === true };
+  const turned = { ...located, band: turnedHalf(located.band) };
+  return { band: await cutOut(image, turned, turned.band), located: turned, sure: true };
 }

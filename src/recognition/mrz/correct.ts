@@ -348,6 +348,13 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
   });
   for (const field of layout.fields.filter((f) => !f.check)) fields[field.name] = readField(field, undefined, cells, best !== undefined);
   for (const field of layout.fields) (fields[field.name] as FieldReading).raw = fieldText(grid, field.line, field.start, field.length);
+  // A sex cell that read as neither M, F nor a filler (nor their look-alikes) became a filler by default: unknown, not X.
+  for (const field of layout.fields.filter((f) => f.charClass === 'sex')) {
+    const read = cells[field.line]?.[field.start]?.char.toUpperCase() ?? '<';
+    if (!'MFNHEP<'.includes(read) && !(cells[field.line]?.[field.start]?.short && FILLER_LOOKALIKES.has(read))) {
+      (fields[field.name] as FieldReading).confidence = Math.min(0.3, (fields[field.name] as FieldReading).confidence);
+    }
+  }
   return { lines: grid.map((row) => row.join('')), fields, compositeValid: best !== undefined };
 }
 

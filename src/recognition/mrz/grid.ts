@@ -44,10 +44,10 @@ export function sharedFrame(lines: readonly (readonly OcrSymbol[])[]): GridFrame
 
 /**
  * Places a line's symbols in `length` cells. The grid runs from the first glyph's left edge to the last
- * glyph's right edge (of this line, or the shared frame); each symbol goes to the cell nearest its centre, the
- * best-placed one winning a cell.
+ * glyph's right edge (of this line, or the shared frame), or follows `cellAt` where a fitted grid knows better;
+ * each symbol goes to the cell nearest its centre, the best-placed one winning a cell.
  */
-export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, frame?: GridFrame): Cell[] | undefined {
+export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, frame?: GridFrame, cellAt?: (x: number) => number): Cell[] | undefined {
   const glyphs = usable(symbols);
   const tall = glyphs.filter((s) => CAP_HEIGHT_GLYPH.test(s.text));
   if (glyphs.length < length / 2 || tall.length < 2) return undefined;
@@ -71,7 +71,7 @@ export function symbolsToCells(symbols: readonly OcrSymbol[], length: number, fr
   }));
   for (const symbol of glyphs) {
     const x = centreX(symbol.bbox);
-    const position = (x - left - glyphWidth / 2) / pitch;
+    const position = cellAt ? cellAt(x) : (x - left - glyphWidth / 2) / pitch;
     const index = Math.round(position);
     const cell = cells[index];
     if (!cell) continue;
