@@ -82,12 +82,26 @@ describe('chooseCardNumber', () => {
     expect(chosen.confidence).toBeGreaterThanOrEqual(0.5);
   });
 
-  it('corrects a doubtful digit to a look-alike that makes Luhn hold', () => {
-    // 4444 read as 1444, the misread 1 with low confidence: 1 and 4 are look-alikes.
-    const chosen = chooseCardNumber([reading('5555 5555 5555 1444', 0.95, { 12: 0.4 })]);
-    expect(chosen).toMatchObject({ digits: '5555555555554444', luhnValid: true, corrections: 1 });
-    expect(chosen.confidence).toBeGreaterThanOrEqual(0.5);
-    expect(chosen.confidence).toBeLessThan(0.9);
+  it('never rewrites a number into digits nobody read: one failing Luhn comes back as printed, below 0.5', () => {
+    // Sample and test cards print numbers that fail Luhn; this one used to come back as 4000 1234 5674 0010.
+    expect(luhnValid('4000123456789010')).toBe(false);
+    const page = reading('4000 1234 5678 9010');
+    const band = reading('4000 1234 5678 9010', 0.9);
+    const chosen = chooseCardNumber([page, band]);
+    expect(chosen).toMatchObject({ digits: '4000123456789010', luhnValid: false, corrections: 0 });
+    expect(chosen.confidence).toBeLessThan(0.5);
+    // A doubtful digit is not "corrected" to a look-alike either.
+    expect(chooseCardNumber([reading('5555 5555 5555 1444', 0.95, { 12: 0.4 })])).toMatchObject({ digits: '5555555555551444', luhnValid: false });
+  });
+
+  it('keeps the length the readings agree on, even when a shorter stretch would pass Luhn', () => {
+    const whole = reading('4467 8382 4200 0608 21');
+    expect(chooseCardNumber([whole, reading('4467 8382 4200 0608 21', 0.8), reading('8382 4200 0608 2', 0.9)]).digits).toBe('446783824200060821');
+  });
+
+  it('is sure (≥ 0.9) only when Luhn holds and the readings agree on every digit, each read surely', () => {
+    expect(chooseCardNumber([reading('5555 5555 5555 4444'), reading('5555 5555 5555 4444', 0.9)]).confidence).toBeGreaterThanOrEqual(0.9);
+    expect(chooseCardNumber([reading('5555 5555 5555 4444', 0.95, { 3: 0.5 })]).confidence).toBeLessThan(0.9);
   });
 
   it('still returns a number no likely correction makes valid, below 0.5', () => {
