@@ -180,9 +180,9 @@ describe('pickCardDates', () => {
     expect(values(['VALID THRU', 'JONIA HASDEN'])).toEqual({ issue: undefined, expiry: undefined });
   });
 
-  it('gives corrected dates less confidence, and never more than 0.9', () => {
+  it('gives corrected dates less confidence, and never 0.9 or more: a date has no check digit', () => {
     const dates = pickCardDates([{ text: 'VALID THRU 87/24', confidence: 0.95 }, { text: 'VALID FROM 07/20', confidence: 0.99 }]);
     expect(dates.expiry_date).toEqual({ value: '07/24', confidence: 0.76 });
-    expect(dates.issue_date).toEqual({ value: '07/20', confidence: 0.9 });
+    expect(dates.issue_date).toEqual({ value: '07/20', confidence: 0.89 });
   });
 });

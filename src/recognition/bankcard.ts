@@ -95,6 +95,8 @@ const TARGET_HEIGHT = { number: 44, date: 36, text: 36 } as const;
 
 /** Below this, words above the number are more likely artwork read as letters than a bank's name. */
 const MIN_BANK_CONFIDENCE = 0.5;
+/** Fields with nothing to check them by (dates, holder, bank) never reach 0.9. */
+const UNCHECKED_CAP = 0.89;
 /** A holder or bank read with less confidence than this gets a second, closer look. */
 const REREAD_BELOW = 0.85;
 
@@ -796,8 +798,9 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
     rereadText(image, engine, findBank(rows, numberRow), acceptBankName),
   ]);
 
-  // Text without a check of its own has the OCR's confidence, capped below certainty; an empty field has 0.
-  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(0.9, field.confidence) : 0);
+  // Text without a check of its own has the OCR's confidence, capped below certainty (0.9): only a number whose
+  // check digit holds and whose readings agree is reported sure. An empty field has 0.
+  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
   return {
     type: cardTypeOf(number.digits),
     card_number: groupInFours(number.digits),

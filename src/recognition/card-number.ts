@@ -322,7 +322,8 @@ export interface CardDates {
 export function pickCardDates(lines: readonly TextLine[]): CardDates {
   const tokens = findDateTokens(lines);
   const labelled = tokens.map((token) => ({ token, role: labelOf(token, tokens, lines) }));
-  const toDate = (t: DateToken): CardDate => ({ value: t.value, confidence: round(Math.min(0.9, t.confidence * (t.corrected ? 0.8 : 1))) });
+  // A date has no check digit: below 0.9 however surely it was read.
+  const toDate = (t: DateToken): CardDate => ({ value: t.value, confidence: round(Math.min(0.89, t.confidence * (t.corrected ? 0.8 : 1))) });
 
   const result: CardDates = {};
   const expiry = labelled.find((l) => l.role === 'expiry')?.token;
