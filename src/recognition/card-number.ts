@@ -24,9 +24,10 @@ export const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
   O: '0', o: '0', D: '0', Q: '0', U: '0', '@': '0',
   I: '1', l: '1', i: '1', '|': '1', '!': '1', ']': '1', '[': '1',
   Z: '2', z: '2',
-  A: '4',
+  // OCR-A's open 4 and its 6 (a stroke font the language model barely knows) come back as y and k.
+  A: '4', y: '4', Y: '4',
   S: '5', s: '5', $: '5',
-  G: '6', b: '6',
+  G: '6', b: '6', k: '6',
   T: '7',
   B: '8', '&': '8',
   g: '9', q: '9',
@@ -68,7 +69,7 @@ export interface ChosenNumber {
   digits: string;
   luhnValid: boolean;
   /**
-   * 0..1: ≥ 0.9 only when Luhn holds and every reading agrees on every digit, each read surely; 0.5–0.89 when Luhn
+   * 0..1: ≥ 0.9 only when Luhn holds and two or more readings agree on every digit, each read surely; 0.5–0.89 when Luhn
    * holds otherwise; < 0.5 when the number, as printed, fails Luhn.
    */
   confidence: number;
@@ -196,7 +197,9 @@ export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumbe
   const read = majority(same, length);
   if (luhnValid(read.digits)) {
     // The check digit vouches for the digits; certainty needs the readings to agree, each digit read surely.
-    const confidence = read.unanimous ? 0.9 + 0.1 * read.confidence : Math.min(0.89, 0.5 + 0.39 * read.confidence);
+    // One reading alone passes Luhn by chance one time in ten: it never makes the number sure.
+    const sure = read.unanimous && same.length >= 2;
+    const confidence = sure ? 0.9 + 0.1 * read.confidence : Math.min(0.89, 0.5 + 0.39 * read.confidence);
     return { digits: read.digits, luhnValid: true, confidence: round(confidence), corrections: 0 };
   }
   const settled = cheapestLuhnValid(same, length);
