@@ -440,7 +440,7 @@ async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonl
 }
 
 /** The number's run read again, alone and under a digit whitelist: a second, independent reading. */
-async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate): Promise<DigitReading | undefined> {
+async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate, binarize = true): Promise<DigitReading | undefined> {
   const h = Math.max(8, median(candidate.words.map((w) => heightOf(w.bbox))));
   const { span } = candidate;
   const marginX = candidate.stacked ? 0.6 : GEOMETRY.bandMarginX;
@@ -451,7 +451,7 @@ async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate
     y1: span.y1 + GEOMETRY.bandMarginY * h,
   };
   const result = await engine.recognize({
-    image: await image.region(toRegion(image, box), { scale: scaleFor(TARGET_HEIGHT.number, h), invert: 'auto', binarize: true }),
+    image: await image.region(toRegion(image, box), { scale: scaleFor(TARGET_HEIGHT.number, h), invert: 'auto', binarize }),
     psm: candidate.stacked ? PageSegmentation.singleBlock : PageSegmentation.singleLine,
     whitelist: DIGITS,
   });
@@ -778,7 +778,7 @@ async function readUpright(image: PreparedImage, engine: OcrEngine): Promise<Pag
 
 async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Promise<BankCardResult> {
   const { image, rows: pageRows, found } = await readUpright(sent, engine);
-  if (!found) throw ApiError.of('AIS.0104');
+  if (!found) return withoutNumber(image, engine, pageRows);
   const { candidate } = found;
   // A number printed over several lines counts as one row: the rows it spans give way to it.
   const numberRow = candidate.row;
@@ -787,7 +787,13 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
     : pageRows;
 
   const [band, rows] = await Promise.all([readNumberBand(image, engine, candidate), rereadDates(image, engine, cardRows, numberRow)]);
-  const number = chooseCardNumber([candidate.reading, ...(band ? [band] : [])]);
+  let number = chooseCardNumber([candidate.reading, ...(band ? [band] : [])]);
+  if (!number.luhnValid) {
+    // Failing Luhn may be what is printed, or both reads may share a misreading of the binarised band (embossed
+    // 5 as 3): a third reading, in grey, may settle it among the digits actually read.
+    const grey = await readNumberBand(image, engine, candidate, false);
+    if (grey) number = chooseCardNumber([candidate.reading, ...(band ? [band] : []), grey]);
+  }
   const dates = await findDates(image, engine, rows, numberRow);
   // A card front shows a number and an expiry date. A number found only by the whitelist page read (which turns
   // any text into digits), failing Luhn, with no expiry date: no evidence that this is a card at all.
@@ -813,6 +819,43 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
       card_number: number.confidence,
       issue_date: dates.issue_date?.confidence ?? 0,
       expiry_date: dates.expiry_date?.confidence ?? 0,
+      card_holder: textConfidence(holder),
+      bank_name: textConfidence(bank),
+    } satisfies Record<BankCardField, number>,
+  };
+}
+
+/**
+ * A card whose number could not be read at all (a typeface the engine does not know): what else it shows is
+ * still returned, anchored on an expiry date (labelled, or with the holder's name under it), with an empty number. Without one, nothing says the image
+ * is a card: AIS.0104.
+ */
+async function withoutNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[]): Promise<BankCardResult> {
+  // A date with its expiry label beside or above it, or with a holder's name below it: the marks of a card front.
+  const labelled = rows.find(
+    (row, i) => row.words.some(isDateWord) && (DATE_LABELS.expiry.test(`${rows[i - 1]?.text ?? ''} ${row.text}`) || findHolder(rows, row) !== undefined),
+  );
+  if (!labelled) throw ApiError.of('AIS.0104');
+  const reread = await rereadDates(image, engine, rows, labelled);
+  const dates = pickCardDates(dateLines(reread, { ...labelled, words: [] }).lines);
+  if (!dates.expiry_date) throw ApiError.of('AIS.0104');
+  const [holder, bank] = await Promise.all([
+    rereadText(image, engine, findHolder(rows, labelled), acceptName, NAME_WHITELIST),
+    rereadText(image, engine, findBank(rows, labelled), acceptBankName),
+  ]);
+  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
+  return {
+    type: 'Unrecognized',
+    card_number: '',
+    issue_date: dates.issue_date?.value ?? '',
+    expiry_date: dates.expiry_date.value,
+    card_holder: holder?.text ?? '',
+    bank_name: bank?.text ?? '',
+    confidence: {
+      type: 0,
+      card_number: 0,
+      issue_date: dates.issue_date?.confidence ?? 0,
+      expiry_date: dates.expiry_date.confidence,
       card_holder: textConfidence(holder),
       bank_name: textConfidence(bank),
     } satisfies Record<BankCardField, number>,
