@@ -31,6 +31,7 @@ import {
 import type { DocumentType, RecognitionInput } from './document.js';
 import { median } from './geometry.js';
 import { luhnValid } from './luhn.js';
+import { turnedPage, turnsToTry } from './toolkit/orientation.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What cards print, as data
@@ -94,6 +95,8 @@ const TARGET_HEIGHT = { number: 44, date: 36, text: 36 } as const;
 
 /** Below this, words above the number are more likely artwork read as letters than a bank's name. */
 const MIN_BANK_CONFIDENCE = 0.5;
+/** Fields with nothing to check them by (dates, holder, bank) never reach 0.9. */
+const UNCHECKED_CAP = 0.89;
 /** A holder or bank read with less confidence than this gets a second, closer look. */
 const REREAD_BELOW = 0.85;
 
@@ -277,6 +280,8 @@ interface NumberCandidate {
   reading: DigitReading;
   /** Digit groups right beside the candidate that it leaves out: a whole number leaves none. */
   omitted: number;
+  /** Printed one group per line (upright cards): `row` then stands for all of the number's rows. */
+  stacked?: Row[];
 }
 
 /** A row's words cut into runs of neighbouring digit groups. */
@@ -319,6 +324,58 @@ function numberCandidates(rows: readonly Row[]): NumberCandidate[] {
       }
     }
   }
+  return [...candidates, ...stackedCandidates(rows)];
+}
+
+/** A row that is one printed group of a number and nothing else: 3–6 digits in one or two words. */
+function groupOfRow(row: Row): OcrWord[] | undefined {
+  const words = row.words.filter((w) => stripEdges(w.text) !== '');
+  if (words.length === 0 || words.length > 2 || words.some((w) => digitsOfWord(w.text) === undefined)) return undefined;
+  const count = readingOfWords(words).digits.length;
+  return count >= 3 && count <= 7 ? words : undefined;
+}
+
+/**
+ * Numbers printed one group per line, as upright cards print them: consecutive rows that each hold one group,
+ * of one size, close under each other, aligned at the left or the right. Each stretch of such rows that totals a
+ * card number's length is a candidate.
+ */
+function stackedCandidates(rows: readonly Row[]): NumberCandidate[] {
+  const stacks: Row[][] = [];
+  let stack: Row[] = [];
+  for (const row of rows) {
+    const group = groupOfRow(row);
+    const previous = stack.at(-1);
+    const fits =
+      group !== undefined &&
+      previous !== undefined &&
+      row.height / previous.height < 1.35 &&
+      previous.height / row.height < 1.35 &&
+      row.bbox.y0 - previous.bbox.y1 < 1.5 * previous.height &&
+      row.bbox.y0 > previous.bbox.y1 - 0.3 * previous.height &&
+      (Math.abs(row.bbox.x0 - previous.bbox.x0) < 0.8 * previous.height || Math.abs(row.bbox.x1 - previous.bbox.x1) < 0.8 * previous.height);
+    if (fits) stack.push(row);
+    else {
+      if (stack.length >= 2) stacks.push(stack);
+      stack = group ? [row] : [];
+    }
+  }
+  if (stack.length >= 2) stacks.push(stack);
+  const candidates: NumberCandidate[] = [];
+  for (const whole of stacks) {
+    for (let start = 0; start < whole.length; start++) {
+      for (let end = start + 2; end <= whole.length; end++) {
+        const part = whole.slice(start, end);
+        const words = part.flatMap((r) => groupOfRow(r) ?? []);
+        const reading = readingOfWords(words);
+        if (reading.digits.length > CARD_NUMBER_LENGTHS.max) break;
+        if (reading.digits.length < CARD_NUMBER_LENGTHS.min) continue;
+        const omitted = (start > 0 ? 1 : 0) + (end < whole.length ? 1 : 0);
+        const bbox = union(words.map((w) => w.bbox));
+        candidates.push({ row: makeRow(words), words, bbox, span: union(whole.map((r) => r.bbox)), reading: omitted ? { ...reading, weight: 0.5 } : reading, omitted, stacked: part });
+      }
+    }
+  }
   return candidates;
 }
 
@@ -328,12 +385,13 @@ function numberCandidates(rows: readonly Row[]): NumberCandidate[] {
  * by chance.
  */
 function bestCandidate(candidates: readonly NumberCandidate[]): NumberCandidate | undefined {
-  const tallest = Math.max(...candidates.map((c) => heightOf(c.bbox)));
+  const lineHeight = (c: NumberCandidate) => (c.stacked ? c.row.height : heightOf(c.bbox));
+  const tallest = Math.max(...candidates.map(lineHeight));
   const score = (c: NumberCandidate) =>
     2 * (LENGTH_PRIOR[c.reading.digits.length] ?? 0) -
     2 * c.omitted +
-    (luhnValid(c.reading.digits) ? 0.5 : 0) +
-    heightOf(c.bbox) / tallest +
+    (luhnValid(c.reading.digits) ? 0.2 : 0) +
+    lineHeight(c) / tallest +
     0.5 * meanOf(c.reading.confidences);
   return [...candidates].sort((a, b) => score(b) - score(a))[0];
 }
@@ -371,9 +429,10 @@ interface FoundNumber {
   fromFallback: boolean;
 }
 
-async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[]): Promise<FoundNumber | undefined> {
+async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], lookHarder: boolean): Promise<FoundNumber | undefined> {
   const candidate = bestCandidate(numberCandidates(rows));
   if (candidate) return { candidate, fromFallback: false };
+  if (!lookHarder) return undefined;
   // Nothing looked like a number: embossed digits sometimes only read under a digit whitelist.
   const page = await engine.recognize({ image: await image.page({ invert: 'auto' }), psm: PageSegmentation.sparse, whitelist: DIGITS });
   const fallback = bestCandidate(numberCandidates(toRows(page.lines)).filter(printedInGroups));
@@ -381,18 +440,19 @@ async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonl
 }
 
 /** The number's run read again, alone and under a digit whitelist: a second, independent reading. */
-async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate): Promise<DigitReading | undefined> {
+async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate, binarize = true): Promise<DigitReading | undefined> {
   const h = Math.max(8, median(candidate.words.map((w) => heightOf(w.bbox))));
   const { span } = candidate;
+  const marginX = candidate.stacked ? 0.6 : GEOMETRY.bandMarginX;
   const box = {
-    x0: span.x0 - GEOMETRY.bandMarginX * h,
-    x1: span.x1 + GEOMETRY.bandMarginX * h,
+    x0: span.x0 - marginX * h,
+    x1: span.x1 + marginX * h,
     y0: span.y0 - GEOMETRY.bandMarginY * h,
     y1: span.y1 + GEOMETRY.bandMarginY * h,
   };
   const result = await engine.recognize({
-    image: await image.region(toRegion(image, box), { scale: scaleFor(TARGET_HEIGHT.number, h), invert: 'auto', binarize: true }),
-    psm: PageSegmentation.singleLine,
+    image: await image.region(toRegion(image, box), { scale: scaleFor(TARGET_HEIGHT.number, h), invert: 'auto', binarize }),
+    psm: candidate.stacked ? PageSegmentation.singleBlock : PageSegmentation.singleLine,
     whitelist: DIGITS,
   });
   const words = result.lines.flatMap((l) => l.words);
@@ -688,29 +748,65 @@ async function rereadText(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function recognizeBankCard({ image, engine }: RecognitionInput): Promise<BankCardResult> {
-  const page = await engine.recognize({ image: await image.page({ invert: 'auto', binarize: true }), psm: PageSegmentation.sparse });
-  const pageRows = toRows(page.lines);
-  const found = await findNumber(image, engine, pageRows);
-  if (!found) throw ApiError.of('AIS.0104');
-  const { candidate } = found;
-  const numberRow = candidate.row;
+interface PageReading {
+  image: PreparedImage;
+  rows: Row[];
+  found: FoundNumber | undefined;
+}
 
-  const [band, rows] = await Promise.all([readNumberBand(image, engine, candidate), rereadDates(image, engine, pageRows, numberRow)]);
-  const number = chooseCardNumber([candidate.reading, ...(band ? [band] : [])]);
+/** One page read of a card: its rows, and the number found on them (looking harder only when `lookHarder`). */
+async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boolean): Promise<PageReading> {
+  const page = await engine.recognize({ image: await image.page({ invert: 'auto', binarize: true }), psm: PageSegmentation.sparse });
+  const rows = toRows(page.lines);
+  return { image, rows, found: await findNumber(image, engine, rows, lookHarder) };
+}
+
+/**
+ * The card's page read, upright: when the page as sent shows no number, it is read again turned (a quarter turn
+ * either way, or half), and the first turn that shows one is taken. Only a page with no number anywhere costs
+ * the extra reads.
+ */
+async function readUpright(image: PreparedImage, engine: OcrEngine): Promise<PageReading> {
+  const first = await readPage(image, engine, false);
+  if (first.found) return first;
+  for (const turns of turnsToTry(image)) {
+    const turned = await readPage(await turnedPage(image, turns), engine, false);
+    if (turned.found) return turned;
+  }
+  return readPage(image, engine, true);
+}
+
+async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Promise<BankCardResult> {
+  const { image, rows: pageRows, found } = await readUpright(sent, engine);
+  if (!found) return withoutNumber(image, engine, pageRows);
+  const { candidate } = found;
+  // A number printed over several lines counts as one row: the rows it spans give way to it.
+  const numberRow = candidate.row;
+  const cardRows = candidate.stacked
+    ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0)
+    : pageRows;
+
+  const [band, rows] = await Promise.all([readNumberBand(image, engine, candidate), rereadDates(image, engine, cardRows, numberRow)]);
+  let number = chooseCardNumber([candidate.reading, ...(band ? [band] : [])]);
+  if (!number.luhnValid) {
+    // Failing Luhn may be what is printed, or both reads may share a misreading of the binarised band (embossed
+    // 5 as 3): a third reading, in grey, may settle it among the digits actually read.
+    const grey = await readNumberBand(image, engine, candidate, false);
+    if (grey) number = chooseCardNumber([candidate.reading, ...(band ? [band] : []), grey]);
+  }
   const dates = await findDates(image, engine, rows, numberRow);
-  // A card front shows a number and an expiry date. Neither a number that passes Luhn (as read, when only the
-  // whitelist page read found it) nor an expiry date: no evidence that this is a card at all.
-  const numberHolds = number.luhnValid && (!found.fromFallback || number.corrections === 0);
-  if (!number.digits || (!numberHolds && !dates.expiry_date)) throw ApiError.of('AIS.0104');
+  // A card front shows a number and an expiry date. A number found only by the whitelist page read (which turns
+  // any text into digits), failing Luhn, with no expiry date: no evidence that this is a card at all.
+  if (!number.digits || (found.fromFallback && !number.luhnValid && !dates.expiry_date)) throw ApiError.of('AIS.0104');
 
   const [holder, bank] = await Promise.all([
     rereadText(image, engine, findHolder(rows, numberRow), acceptName, NAME_WHITELIST),
     rereadText(image, engine, findBank(rows, numberRow), acceptBankName),
   ]);
 
-  // Text without a check of its own has the OCR's confidence, capped below certainty; an empty field has 0.
-  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(0.9, field.confidence) : 0);
+  // Text without a check of its own has the OCR's confidence, capped below certainty (0.9): only a number whose
+  // check digit holds and whose readings agree is reported sure. An empty field has 0.
+  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
   return {
     type: cardTypeOf(number.digits),
     card_number: groupInFours(number.digits),
@@ -723,6 +819,43 @@ async function recognizeBankCard({ image, engine }: RecognitionInput): Promise<B
       card_number: number.confidence,
       issue_date: dates.issue_date?.confidence ?? 0,
       expiry_date: dates.expiry_date?.confidence ?? 0,
+      card_holder: textConfidence(holder),
+      bank_name: textConfidence(bank),
+    } satisfies Record<BankCardField, number>,
+  };
+}
+
+/**
+ * A card whose number could not be read at all (a typeface the engine does not know): what else it shows is
+ * still returned, anchored on an expiry date (labelled, or with the holder's name under it), with an empty number. Without one, nothing says the image
+ * is a card: AIS.0104.
+ */
+async function withoutNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[]): Promise<BankCardResult> {
+  // A date with its expiry label beside or above it, or with a holder's name below it: the marks of a card front.
+  const labelled = rows.find(
+    (row, i) => row.words.some(isDateWord) && (DATE_LABELS.expiry.test(`${rows[i - 1]?.text ?? ''} ${row.text}`) || findHolder(rows, row) !== undefined),
+  );
+  if (!labelled) throw ApiError.of('AIS.0104');
+  const reread = await rereadDates(image, engine, rows, labelled);
+  const dates = pickCardDates(dateLines(reread, { ...labelled, words: [] }).lines);
+  if (!dates.expiry_date) throw ApiError.of('AIS.0104');
+  const [holder, bank] = await Promise.all([
+    rereadText(image, engine, findHolder(rows, labelled), acceptName, NAME_WHITELIST),
+    rereadText(image, engine, findBank(rows, labelled), acceptBankName),
+  ]);
+  const textConfidence = (field: TextField | undefined) => round(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
+  return {
+    type: 'Unrecognized',
+    card_number: '',
+    issue_date: dates.issue_date?.value ?? '',
+    expiry_date: dates.expiry_date.value,
+    card_holder: holder?.text ?? '',
+    bank_name: bank?.text ?? '',
+    confidence: {
+      type: 0,
+      card_number: 0,
+      issue_date: dates.issue_date?.confidence ?? 0,
+      expiry_date: dates.expiry_date.confidence,
       card_holder: textConfidence(holder),
       bank_name: textConfidence(bank),
     } satisfies Record<BankCardField, number>,

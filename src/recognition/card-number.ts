@@ -24,29 +24,13 @@ export const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
   O: '0', o: '0', D: '0', Q: '0', U: '0', '@': '0',
   I: '1', l: '1', i: '1', '|': '1', '!': '1', ']': '1', '[': '1',
   Z: '2', z: '2',
-  A: '4',
+  // OCR-A's open 4 and its 6 (a stroke font the language model barely knows) come back as y and k.
+  A: '4', y: '4', Y: '4',
   S: '5', s: '5', $: '5',
-  G: '6', b: '6',
+  G: '6', b: '6', k: '6',
   T: '7',
   B: '8', '&': '8',
   g: '9', q: '9',
-};
-
-/**
- * Digits OCR mistakes for one another on card fonts (embossed relief and OCR-B above all). A correction to a
- * look-alike is cheap; any other substitution is never made, so Luhn cannot be forced by brute force.
- */
-export const DIGIT_CONFUSIONS: Readonly<Record<string, string>> = {
-  '0': '869',
-  '1': '74',
-  '2': '7',
-  '3': '859',
-  '4': '19',
-  '5': '693',
-  '6': '850',
-  '7': '12',
-  '8': '03695',
-  '9': '804',
 };
 
 export function cardTypeOf(digits: string): CardType {
@@ -84,51 +68,48 @@ export interface ChosenNumber {
   /** Digits only; empty when no reading had a plausible length. */
   digits: string;
   luhnValid: boolean;
-  /** 0..1: ≥ 0.9 when Luhn held as read, 0.5–0.89 after corrections, < 0.5 when it could not be made to hold. */
+  /**
+   * 0..1: ≥ 0.9 only when Luhn holds and two or more readings agree on every digit, each read surely; 0.5–0.89 when Luhn
+   * holds otherwise; < 0.5 when the number, as printed, fails Luhn.
+   */
   confidence: number;
-  /** How many digits differ from the readings' majority. */
+  /** How many digits differ from the readings' majority (a disagreement between readings settled by Luhn). */
   corrections: number;
 }
 
 /** Costs of the choices in chooseCardNumber: lower is likelier. */
 const COST = {
-  /** A correction to a look-alike digit: its base, plus this much per unit of OCR confidence in what was read. */
-  lookalike: 1.2,
-  perConfidence: 2,
   /** When readings disagree, picking a minority digit costs this much per unit of weight it lacks. */
   minority: 1.5,
-  /** Beyond this total the "correction" is a guess: report the reading as read instead. */
-  acceptable: 4.6,
+  /** Beyond this total, Luhn is not allowed to overrule the readings' majority. */
+  acceptable: 1.2,
   maxCorrections: 2,
 } as const;
+
+/** A digit every reading gives is trusted for high confidence only when read at least this surely. */
+const SURE_DIGIT = 0.85;
 
 interface Option {
   digit: number;
   cost: number;
-  /** Not what any reading said. */
-  correction: boolean;
 }
 
-/** Per position: the digits the readings voted for (cost 0 for the strongest), then look-alike corrections. */
+/**
+ * Per position: the digits the readings voted for, the strongest at cost 0. Only digits some reading gave: a
+ * number is never rewritten into digits nobody read, so a printed number that fails Luhn comes back as printed.
+ */
 function positionOptions(readings: readonly DigitReading[], position: number): Option[] {
   const weights = new Map<string, number>();
-  let maxConfidence = 0;
   for (const reading of readings) {
     const digit = reading.digits[position] ?? '';
     const confidence = reading.confidences[position] ?? 0.5;
     weights.set(digit, (weights.get(digit) ?? 0) + Math.max(0.05, confidence * (reading.weight ?? 1)));
-    maxConfidence = Math.max(maxConfidence, confidence);
   }
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   const best = Math.max(...weights.values());
-  const options: Option[] = [...weights].map(([digit, weight]) => ({ digit: Number(digit), cost: (COST.minority * (best - weight)) / total, correction: false }));
-  for (const [voted] of weights) {
-    for (const alternative of DIGIT_CONFUSIONS[voted] ?? '') {
-      if (weights.has(alternative) || options.some((o) => o.digit === Number(alternative))) continue;
-      options.push({ digit: Number(alternative), cost: COST.lookalike + COST.perConfidence * maxConfidence, correction: true });
-    }
-  }
-  return options;
+  return [...weights]
+    .map(([digit, weight]) => ({ digit: Number(digit), cost: (COST.minority * (best - weight)) / total }))
+    .sort((a, b) => a.cost - b.cost);
 }
 
 /** Luhn weight of digit `d` at `position` (from the left) in a number of `length` digits. */
@@ -144,8 +125,9 @@ interface Best {
 }
 
 /**
- * The cheapest digit string of this length that passes Luhn, with at most COST.maxCorrections corrections:
- * dynamic programming over positions with the running Luhn sum (mod 10) and the correction count as state.
+ * The cheapest digit string of this length that passes Luhn, choosing at each position among the digits the
+ * readings gave, with at most COST.maxCorrections minority choices: dynamic programming over positions with the
+ * running Luhn sum (mod 10) and the minority count as state.
  */
 function cheapestLuhnValid(readings: readonly DigitReading[], length: number): Best | undefined {
   type State = { cost: number; digits: string; corrections: number };
@@ -155,8 +137,8 @@ function cheapestLuhnValid(readings: readonly DigitReading[], length: number): B
     const options = positionOptions(readings, position);
     for (const [key, state] of states) {
       const sum = Number(key.split(':')[0]);
-      for (const option of options) {
-        const corrections = state.corrections + (option.correction ? 1 : 0);
+      for (const [rank, option] of options.entries()) {
+        const corrections = state.corrections + (rank > 0 ? 1 : 0);
         if (corrections > COST.maxCorrections) continue;
         const nextKey = `${(sum + luhnTerm(option.digit, position, length)) % 10}:${corrections}`;
         const cost = state.cost + option.cost;
@@ -170,17 +152,19 @@ function cheapestLuhnValid(readings: readonly DigitReading[], length: number): B
   return valid.sort((a, b) => a.cost - b.cost)[0];
 }
 
-/** The per-position majority of same-length readings, and its mean confidence. */
-function majority(readings: readonly DigitReading[], length: number): { digits: string; confidence: number } {
+/** The per-position majority of same-length readings, its mean confidence, and whether every reading agreed surely. */
+function majority(readings: readonly DigitReading[], length: number): { digits: string; confidence: number; unanimous: boolean } {
   let digits = '';
   let confidence = 0;
+  let unanimous = true;
   for (let position = 0; position < length; position++) {
-    const option = positionOptions(readings, position).find((o) => o.cost === 0 && !o.correction);
+    const option = positionOptions(readings, position)[0];
     digits += String(option?.digit ?? 0);
     const votes = readings.filter((r) => r.digits[position] === String(option?.digit));
+    if (votes.length < readings.length || votes.some((r) => (r.confidences[position] ?? 0) < SURE_DIGIT)) unanimous = false;
     confidence += votes.reduce((s, r) => s + (r.confidences[position] ?? 0), 0) / Math.max(1, votes.length);
   }
-  return { digits, confidence: confidence / Math.max(1, length) };
+  return { digits, confidence: confidence / Math.max(1, length), unanimous };
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -189,15 +173,16 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
  * How common each length is among issued cards: 16 by far, then 19 and 15. Readings vote for a length with their
  * confidence times this prior, so a reading that dropped or merged digits rarely outvotes a complete one.
  */
-export const LENGTH_PRIOR: Readonly<Record<number, number>> = { 16: 1, 19: 0.7, 15: 0.6, 13: 0.3, 14: 0.3, 17: 0.3, 18: 0.3, 12: 0.2 };
+export const LENGTH_PRIOR: Readonly<Record<number, number>> = { 16: 1, 19: 0.7, 15: 0.6, 13: 0.4, 14: 0.4, 17: 0.4, 18: 0.4, 12: 0.2 };
 
 const medianOf = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /**
- * Chooses the card number from several readings (page read, digit-whitelist band read, …). First the length, by
- * the readings' vote; then, among same-length readings, the cheapest Luhn-valid digit string (the readings vote
- * per digit, look-alike corrections allowed when needed). A length where Luhn cannot be made to hold yields to
- * the next likeliest length that can.
+ * Chooses the card number from several readings (page read, digit-whitelist band read, …): what is printed, not
+ * what passes Luhn. First the length, by the readings' vote (Luhn has no say: a shorter reading that passes by
+ * chance never beats the whole number); then each digit by the readings' vote. Where the readings disagree, Luhn
+ * may pick among the digits they gave; it never brings in a digit nobody read. A number that fails Luhn is
+ * returned as read, with a confidence under 0.5.
  */
 export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumber {
   const plausible = readings.filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
@@ -205,22 +190,22 @@ export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumbe
   const vote = (length: number) =>
     plausible.filter((r) => r.digits.length === length).reduce((sum, r) => sum + Math.max(0.05, medianOf(r.confidences) * (r.weight ?? 1)), 0) *
     (LENGTH_PRIOR[length] ?? 0.2);
-  const lengths = [...new Set(plausible.map((r) => r.digits.length))].sort((a, b) => vote(b) - vote(a));
-  if (lengths.length === 0) return { digits: '', luhnValid: false, confidence: 0, corrections: 0 };
+  const length = [...new Set(plausible.map((r) => r.digits.length))].sort((a, b) => vote(b) - vote(a))[0];
+  if (length === undefined) return { digits: '', luhnValid: false, confidence: 0, corrections: 0 };
 
-  for (const length of lengths) {
-    const same = plausible.filter((r) => r.digits.length === length);
-    const best = cheapestLuhnValid(same, length);
-    if (!best || best.cost > COST.acceptable) continue;
-    const read = majority(same, length);
-    const differs = [...best.digits].filter((d, i) => d !== read.digits[i]).length;
-    // Held as read: the check digit vouches for every digit. Corrected: the likelier, the closer to 0.89.
-    const confidence = best.cost === 0 && luhnValid(read.digits) ? 0.9 + 0.1 * read.confidence : 0.89 * Math.exp(-best.cost / 8);
-    return { digits: best.digits, luhnValid: true, confidence: round(confidence), corrections: differs };
+  const same = plausible.filter((r) => r.digits.length === length);
+  const read = majority(same, length);
+  if (luhnValid(read.digits)) {
+    // The check digit vouches for the digits; certainty needs the readings to agree, each digit read surely.
+    // One reading alone passes Luhn by chance one time in ten: it never makes the number sure.
+    const sure = read.unanimous && same.length >= 2;
+    const confidence = sure ? 0.9 + 0.1 * read.confidence : Math.min(0.89, 0.5 + 0.39 * read.confidence);
+    return { digits: read.digits, luhnValid: true, confidence: round(confidence), corrections: 0 };
   }
-  // No length can be made to pass: the likeliest length's majority, as read.
-  const length = lengths[0] ?? 16;
-  const read = majority(plausible.filter((r) => r.digits.length === length), length);
+  const settled = cheapestLuhnValid(same, length);
+  if (settled && settled.cost <= COST.acceptable) {
+    return { digits: settled.digits, luhnValid: true, confidence: round(0.85 * Math.exp(-settled.cost / 2)), corrections: settled.corrections };
+  }
   return { digits: read.digits, luhnValid: false, confidence: round(Math.min(0.49, 0.5 * read.confidence)), corrections: 0 };
 }
 
@@ -340,7 +325,8 @@ export interface CardDates {
 export function pickCardDates(lines: readonly TextLine[]): CardDates {
   const tokens = findDateTokens(lines);
   const labelled = tokens.map((token) => ({ token, role: labelOf(token, tokens, lines) }));
-  const toDate = (t: DateToken): CardDate => ({ value: t.value, confidence: round(Math.min(0.9, t.confidence * (t.corrected ? 0.8 : 1))) });
+  // A date has no check digit: below 0.9 however surely it was read.
+  const toDate = (t: DateToken): CardDate => ({ value: t.value, confidence: round(Math.min(0.89, t.confidence * (t.corrected ? 0.8 : 1))) });
 
   const result: CardDates = {};
   const expiry = labelled.find((l) => l.role === 'expiry')?.token;
