@@ -23,6 +23,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../src/errors/catalogue.js';
 import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/capture.js';
+import { BANK_CARD_DESIGNS, renderBankCard } from '../src/fixtures/bankcard.js';
 import { PASSPORT_DESIGNS, renderPassport } from '../src/fixtures/passport.js';
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
@@ -54,6 +55,10 @@ const GENERATORS: Record<string, Generator> = {
   passport: {
     designs: PASSPORT_DESIGNS,
     render: (seed, design) => renderPassport({}, { seed, design }),
+  },
+  bankcard: {
+    designs: BANK_CARD_DESIGNS,
+    render: (seed, design) => renderBankCard({}, { seed, design: design as (typeof BANK_CARD_DESIGNS)[number]['id'] }),
   },
 };
 
