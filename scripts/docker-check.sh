@@ -53,6 +53,7 @@ BASE=docker.io/library/$from
 work=$(mktemp -d /var/tmp/ocr-mock-docker-check.XXXXXX)
 server_pid=
 buildah_pid=
+failures=()   # checks that fail without stopping the others
 cleanup() {
   # A server left running by a failed check: its process, then buildah's (which exits with it).
   if [ -n "$buildah_pid" ] && [ -z "$server_pid" ]; then server_pid=$(descendant "$buildah_pid" "${cmd[0]}") || true; fi
@@ -125,9 +126,9 @@ size_mb=$(podman image inspect --format '{{.Size}}' "$IMAGE" "$BASE" |
   awk 'NR == 1 { image = $1 } NR == 2 { base = $1 } END { printf "%.1f", (image - base) / 1048576 }')
 say "image size above the base: $size_mb MB (budget $SIZE_BUDGET_MB MB)"
 awk -v size="$size_mb" -v budget="$SIZE_BUDGET_MB" 'BEGIN { exit !(size <= budget) }' ||
-  fail "the image's layers come to $size_mb MB, over $SIZE_BUDGET_MB MB"
+  failures+=("the image's layers come to $size_mb MB, over the $SIZE_BUDGET_MB MB budget")
 
-# --- 3. Run the image's CMD as its USER ------------------------------------------------------------------------
+# --- 3. Run the image's CMD as its USER and check it ------------------------------------------------------------------------
 config() { podman image inspect --format "{{json .Config.$1}}" "$IMAGE"; }
 user=$(config User | tr -d '"')
 mapfile -t cmd < <(config Cmd | node -e 'for (const arg of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(arg)')
@@ -169,51 +170,79 @@ http_status() {
   echo "$status"
 } 2>/dev/null
 
-# HOST: the image listens on 0.0.0.0 for `docker run -p`; buildah's chroot shares the host's network, so loopback.
-started=$(now_ms)
-buildah run --isolation chroot --user "$user" --env PORT="$port" --env HOST=127.0.0.1 "$CONTAINER" -- "${cmd[@]}" \
-  >"$work/server.log" 2>&1 &
-buildah_pid=$!
 server_dead() { ! kill -0 "$buildah_pid" 2>/dev/null; }
-until [ "$(http_status /health)" = 200 ]; do
-  if server_dead; then cat "$work/server.log" >&2; fail "the container exited before /health answered 200"; fi
-  if [ $(($(now_ms) - started)) -gt "$READY_TIMEOUT_MS" ]; then
-    cat "$work/server.log" >&2; fail "no /health 200 within $READY_TIMEOUT_MS ms"
-  fi
-  sleep 0.05
+server_failed() { cat "$work/server.log" >&2; fail "$1"; }
+
+# Starts the image's CMD as its USER and waits for /health 200; sets buildah_pid, server_pid and ready_ms.
+# HOST: the image listens on 0.0.0.0 for `docker run -p`; buildah's chroot shares the host's network, so loopback.
+start_server() {
+  local started
+  started=$(now_ms)
+  buildah run --isolation chroot --user "$user" --env PORT="$port" --env HOST=127.0.0.1 "$CONTAINER" -- "${cmd[@]}" \
+    >"$work/server.log" 2>&1 &
+  buildah_pid=$!
+  until [ "$(http_status /health)" = 200 ]; do
+    server_dead && server_failed "the container exited before /health answered 200"
+    [ $(($(now_ms) - started)) -le "$READY_TIMEOUT_MS" ] || server_failed "no /health 200 within $READY_TIMEOUT_MS ms"
+    sleep 0.05
+  done
+  ready_ms=$(($(now_ms) - started))
+  server_pid=$(descendant "$buildah_pid" "${cmd[0]}") || server_failed "no ${cmd[0]} process under buildah run"
+}
+
+# SIGTERM to the CMD's process, as `docker stop` sends it to the container's PID 1: it must exit 0 within the
+# budget. Sets stop_ms.
+stop_server() {
+  local stop_started exit_status=0
+  kill -TERM "$server_pid"
+  stop_started=$(now_ms)
+  while ! server_dead && [ $(($(now_ms) - stop_started)) -le "$STOP_BUDGET_MS" ]; do sleep 0.05; done
+  server_dead || server_failed "still running $STOP_BUDGET_MS ms after SIGTERM"
+  stop_ms=$(($(now_ms) - stop_started))
+  wait "$buildah_pid" || exit_status=$?
+  server_pid= && buildah_pid=
+  [ "$exit_status" = 0 ] || server_failed "exit status $exit_status after SIGTERM"
+}
+
+# Start to ready is the best of up to three starts: one slow start on a busy machine says little.
+start_server
+readies=("$ready_ms")
+best_ready_ms=$ready_ms
+while [ "$best_ready_ms" -gt "$READY_TARGET_MS" ] && [ ${#readies[@]} -lt 3 ]; do
+  stop_server
+  start_server
+  readies+=("$ready_ms")
+  [ "$ready_ms" -ge "$best_ready_ms" ] || best_ready_ms=$ready_ms
 done
-ready_ms=$(($(now_ms) - started))
-say "container start to /health 200: $ready_ms ms (target $READY_TARGET_MS ms)"
-server_pid=$(descendant "$buildah_pid" "${cmd[0]}") || fail "no ${cmd[0]} process under buildah run"
+say "container start to /health 200: $best_ready_ms ms (target $READY_TARGET_MS ms; starts: ${readies[*]} ms)"
+[ "$best_ready_ms" -le "$READY_TARGET_MS" ] ||
+  failures+=("/health answered 200 $best_ready_ms ms after the container started, over the $READY_TARGET_MS ms target (load average: $(cut -d' ' -f1-3 /proc/loadavg))")
 
 # The process's real, effective, saved and filesystem uids are all the image's `node` user, which is not root.
 node_uid=$(buildah run --isolation chroot "$CONTAINER" -- id -u node)
 uids=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "/proc/$server_pid/status")
 [ "$node_uid" != 0 ] && [ "$uids" = "$node_uid $node_uid $node_uid $node_uid" ] ||
-  fail "the server runs with uids $uids, not the image's node user ($node_uid)"
+  server_failed "the server runs with uids $uids, not the image's node user ($node_uid)"
 say "the server runs as node (uid $node_uid)"
 
-probe_status=0
-npx --no-install tsx scripts/docker-probe.ts "$url" || probe_status=$?
+npx --no-install tsx scripts/docker-probe.ts "$url" || { cat "$work/server.log" >&2; failures+=("the API checks (above)"); }
 
-# SIGTERM to the CMD's process, as `docker stop` sends it to the container's PID 1.
-kill -TERM "$server_pid"
-stop_started=$(now_ms)
-while ! server_dead && [ $(($(now_ms) - stop_started)) -le "$STOP_BUDGET_MS" ]; do sleep 0.05; done
-server_dead || { cat "$work/server.log" >&2; fail "still running $STOP_BUDGET_MS ms after SIGTERM"; }
-stop_ms=$(($(now_ms) - stop_started))
-exit_status=0
-wait "$buildah_pid" || exit_status=$?
-server_pid= && buildah_pid=
-[ "$exit_status" = 0 ] || { cat "$work/server.log" >&2; fail "exit status $exit_status after SIGTERM"; }
+stop_server
 say "SIGTERM: exit status 0 in $stop_ms ms"
-[ "$probe_status" = 0 ] || { cat "$work/server.log" >&2; fail "the API checks (above)"; }
 
 # --- 4. The fixture command inside the image -------------------------------------------------------------------
+# Its stderr is shown only on failure: libvips warns there that the image has no fontconfig file (it renders with
+# the fonts the command names itself).
 fixture=$(buildah run --isolation chroot --user "$user" "$CONTAINER" -- \
-  node dist/cli.js fixture passport --surname DOCKERCHECK --out /tmp/check.png) || fail "node dist/cli.js fixture passport"
-grep -q '"surname": "DOCKERCHECK"' <<<"$fixture" || fail "unexpected output of the fixture command: $fixture"
+  node dist/cli.js fixture passport --surname DOCKERCHECK --out /tmp/check.png 2>"$work/fixture.log") ||
+  { cat "$work/fixture.log" >&2; fail "node dist/cli.js fixture passport"; }
+grep -q '"surname": "DOCKERCHECK"' <<<"$fixture" || fail "unexpected output of the fixture command: $fixture $(cat "$work/fixture.log")"
 buildah run --isolation chroot "$CONTAINER" -- test -s /tmp/check.png || fail "the fixture command wrote no image"
 say "node dist/cli.js fixture passport: wrote /tmp/check.png and printed its expected result"
 
-say "OK: size above the base $size_mb MB, ready in $ready_ms ms, stopped in $stop_ms ms"
+summary="size above the base $size_mb MB, ready in $best_ready_ms ms, stopped in $stop_ms ms"
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'docker-check: FAILED: %s\n' "${failures[@]}" >&2
+  fail "$summary"
+fi
+say "OK: $summary"
