@@ -37,6 +37,8 @@ NPM_MAJOR=11
 say() { printf 'docker-check: %s\n' "$*"; }
 fail() { printf 'docker-check: FAILED: %s\n' "$*" >&2; exit 1; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+CPUS=$(getconf _NPROCESSORS_ONLN)
+CLOCK_TICKS=$(getconf CLK_TCK)
 
 for tool in podman buildah mmdebstrap; do
   command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install podman buildah mmdebstrap"
@@ -138,25 +140,43 @@ buildah from --pull=false --name "$CONTAINER" "$IMAGE" >/dev/null
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 url=http://127.0.0.1:$port
 
-# The PID of the process below process $1 that runs program $2: the CMD, under buildah's own processes (its name,
-# /proc/PID/comm, is no help: Node names its main thread MainThread).
-descendant() {
-  local frontier=" $1 " next stat pid ppid argv0
+# The PIDs of the processes below process $1 (builtins only: no process per /proc entry).
+descendants() {
+  local frontier=" $1 " next stat pid ppid
   while [ -n "${frontier// /}" ]; do
     next=" "
     for stat in /proc/[0-9]*/stat; do
       pid=${stat#/proc/} && pid=${pid%/stat}
-      stat=$(cat "$stat" 2>/dev/null) || continue
+      read -r stat <"$stat" 2>/dev/null || continue
       read -r _ ppid _ <<<"${stat##*) }"
-      case "$frontier" in *" $ppid "*)
-        IFS= read -r -d '' argv0 <"/proc/$pid/cmdline" 2>/dev/null || true
-        if [ "${argv0##*/}" = "$2" ]; then echo "$pid"; return 0; fi
-        next="$next$pid " ;;
-      esac
+      case "$frontier" in *" $ppid "*) echo "$pid" && next="$next$pid " ;; esac
     done
     frontier=$next
   done
+}
+
+# The PID of the process below process $1 that runs program $2: the CMD, under buildah's own processes (its name,
+# /proc/PID/comm, is no help: Node names its main thread MainThread).
+descendant() {
+  local pid argv0
+  for pid in $(descendants "$1"); do
+    IFS= read -r -d '' argv0 <"/proc/$pid/cmdline" 2>/dev/null || true
+    if [ "${argv0##*/}" = "$2" ]; then echo "$pid" && return 0; fi
+  done
   return 1
+}
+
+# Clock ticks of CPU time: all CPUs busy (/proc/stat), and process $1 with the processes below it. Their difference
+# over a start is what other work took; a timing taken on a machine busy with other work is not judged.
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+tree_ticks() {
+  local pid stat total=0 fields
+  for pid in "$1" $(descendants "$1"); do
+    read -r stat <"/proc/$pid/stat" 2>/dev/null || continue
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))   # utime, stime
+  done
+  echo "$total"
 }
 
 # The status code of GET $1 on the server, or nothing while it does not answer (bash's /dev/tcp: no curl needed).
@@ -173,10 +193,12 @@ http_status() {
 server_dead() { ! kill -0 "$buildah_pid" 2>/dev/null; }
 server_failed() { cat "$work/server.log" >&2; fail "$1"; }
 
-# Starts the image's CMD as its USER and waits for /health 200; sets buildah_pid, server_pid and ready_ms.
+# Starts the image's CMD as its USER and waits for /health 200; sets buildah_pid, server_pid, ready_ms and
+# others_pct, the share of the CPUs that other work took meanwhile.
 # HOST: the image listens on 0.0.0.0 for `docker run -p`; buildah's chroot shares the host's network, so loopback.
 start_server() {
-  local started
+  local started busy
+  busy=$(busy_ticks)
   started=$(now_ms)
   buildah run --isolation chroot --user "$user" --env PORT="$port" --env HOST=127.0.0.1 "$CONTAINER" -- "${cmd[@]}" \
     >"$work/server.log" 2>&1 &
@@ -187,6 +209,8 @@ start_server() {
     sleep 0.05
   done
   ready_ms=$(($(now_ms) - started))
+  others_pct=$(((($(busy_ticks) - busy - $(tree_ticks "$buildah_pid")) * 1000 * 100) / (ready_ms * CLOCK_TICKS * CPUS)))
+  [ "$others_pct" -ge 0 ] || others_pct=0
   server_pid=$(descendant "$buildah_pid" "${cmd[0]}") || server_failed "no ${cmd[0]} process under buildah run"
 }
 
@@ -204,19 +228,25 @@ stop_server() {
   [ "$exit_status" = 0 ] || server_failed "exit status $exit_status after SIGTERM"
 }
 
-# Start to ready is the best of up to three starts: one slow start on a busy machine says little.
-start_server
-readies=("$ready_ms")
-best_ready_ms=$ready_ms
-while [ "$best_ready_ms" -gt "$READY_TARGET_MS" ] && [ ${#readies[@]} -lt 3 ]; do
-  stop_server
+# Start to ready: the best of up to three starts, and judged only on starts during which other work took less than
+# a quarter of the CPUs (a shared or busy machine says nothing about the image).
+starts=() best_ms= judged_ms=
+while [ ${#starts[@]} -lt 3 ] && { [ -z "$best_ms" ] || [ "$best_ms" -gt "$READY_TARGET_MS" ]; }; do
+  [ -z "$server_pid" ] || stop_server
   start_server
-  readies+=("$ready_ms")
-  [ "$ready_ms" -ge "$best_ready_ms" ] || best_ready_ms=$ready_ms
+  starts+=("$ready_ms ms (other work: ${others_pct}% of the CPUs)")
+  [ -n "$best_ms" ] && [ "$best_ms" -le "$ready_ms" ] || best_ms=$ready_ms
+  if [ "$others_pct" -lt 25 ] && { [ -z "$judged_ms" ] || [ "$ready_ms" -lt "$judged_ms" ]; }; then judged_ms=$ready_ms; fi
 done
-say "container start to /health 200: $best_ready_ms ms (target $READY_TARGET_MS ms; starts: ${readies[*]} ms)"
-[ "$best_ready_ms" -le "$READY_TARGET_MS" ] ||
-  failures+=("/health answered 200 $best_ready_ms ms after the container started, over the $READY_TARGET_MS ms target (load average: $(cut -d' ' -f1-3 /proc/loadavg))")
+printf -v tried '%s, ' "${starts[@]}"
+say "container start to /health 200: $best_ms ms (target $READY_TARGET_MS ms; starts: ${tried%, })"
+if [ "$best_ms" -gt "$READY_TARGET_MS" ]; then
+  if [ -n "$judged_ms" ]; then
+    failures+=("/health answered 200 $judged_ms ms after the container started, over the $READY_TARGET_MS ms target")
+  else
+    say "WARNING: over the $READY_TARGET_MS ms target, but other work kept the CPUs busy during every start: not judged"
+  fi
+fi
 
 # The process's real, effective, saved and filesystem uids are all the image's `node` user, which is not root.
 node_uid=$(buildah run --isolation chroot "$CONTAINER" -- id -u node)
@@ -240,7 +270,7 @@ grep -q '"surname": "DOCKERCHECK"' <<<"$fixture" || fail "unexpected output of t
 buildah run --isolation chroot "$CONTAINER" -- test -s /tmp/check.png || fail "the fixture command wrote no image"
 say "node dist/cli.js fixture passport: wrote /tmp/check.png and printed its expected result"
 
-summary="size above the base $size_mb MB, ready in $best_ready_ms ms, stopped in $stop_ms ms"
+summary="size above the base $size_mb MB, ready in $best_ms ms, stopped in $stop_ms ms"
 if [ ${#failures[@]} -gt 0 ]; then
   printf 'docker-check: FAILED: %s\n' "${failures[@]}" >&2
   fail "$summary"
