@@ -15,11 +15,11 @@
 #   2. `buildah bud` builds the Dockerfile; its RUN steps use the host's network.
 #   3. `buildah run` runs the image's CMD as the image's USER, on a free loopback port (`podman run` cannot run
 #      containers here: it fails on setrlimit and cgroups). The checks: /health 200 (as HEALTHCHECK and
-#      Testcontainers wait), a token and one clean fixture of each document type (scripts/docker-probe.ts), the
+#      Testcontainers wait) and the image's own HEALTHCHECK command, a token and one clean fixture of each document type (scripts/docker-probe.ts), the
 #      process's uid is the image's non-root `node`, SIGTERM stops it with status 0 within 2 s, and
 #      `node dist/cli.js fixture passport` works inside the image.
 # It prints the image's size above the base and the time from container start to /health 200, and fails when a
-# check fails or the size is over budget.
+# check fails or either is over its budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -117,8 +117,10 @@ fi
 buildah rm "$CONTAINER" >/dev/null 2>&1 || true
 buildah rmi "$IMAGE" >/dev/null 2>&1 || true
 started=$(now_ms)
-# Output to a log, shown only on failure: the npm and tsc steps are long and the result is what matters.
-if ! buildah bud --isolation chroot --ulimit nofile=20000:20000 --pull=false -t "$IMAGE" . >"$work/build.log" 2>&1; then
+# Docker's image format, as `docker build` makes: the OCI format has no HEALTHCHECK. The output goes to a log, shown
+# only on failure.
+if ! buildah bud --isolation chroot --ulimit nofile=20000:20000 --pull=false --format docker -t "$IMAGE" . \
+  >"$work/build.log" 2>&1; then
   cat "$work/build.log" >&2
   fail "buildah bud"
 fi
@@ -130,12 +132,18 @@ say "image size above the base: $size_mb MB (budget $SIZE_BUDGET_MB MB)"
 awk -v size="$size_mb" -v budget="$SIZE_BUDGET_MB" 'BEGIN { exit !(size <= budget) }' ||
   failures+=("the image's layers come to $size_mb MB, over the $SIZE_BUDGET_MB MB budget")
 
-# --- 3. Run the image's CMD as its USER and check it ------------------------------------------------------------------------
-config() { podman image inspect --format "{{json .Config.$1}}" "$IMAGE"; }
-user=$(config User | tr -d '"')
-mapfile -t cmd < <(config Cmd | node -e 'for (const arg of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(arg)')
+# --- 3. Run the image's CMD as its USER and check it ----------------------------------------------------------
+# A field of the image's config; arrays one item a line.
+config() {
+  podman image inspect --format "{{json .Config.$1}}" "$IMAGE" |
+    node -e 'const v = JSON.parse(require("fs").readFileSync(0, "utf8")); for (const x of [v ?? []].flat()) console.log(x)'
+}
+user=$(config User)
+mapfile -t cmd < <(config Cmd)
+mapfile -t healthcheck < <(config Healthcheck.Test)
 [ "$user" = node ] || fail "the image's USER is '$user', not node"
 [ "${#cmd[@]}" -gt 0 ] || fail "the image has no CMD"
+[ "${healthcheck[0]:-}" = CMD ] || fail "the image has no exec-form HEALTHCHECK: ${healthcheck[*]:-none}"
 buildah from --pull=false --name "$CONTAINER" "$IMAGE" >/dev/null
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 url=http://127.0.0.1:$port
@@ -147,7 +155,7 @@ descendants() {
     next=" "
     for stat in /proc/[0-9]*/stat; do
       pid=${stat#/proc/} && pid=${pid%/stat}
-      read -r stat <"$stat" 2>/dev/null || continue
+      read -r stat 2>/dev/null <"$stat" || continue
       read -r _ ppid _ <<<"${stat##*) }"
       case "$frontier" in *" $ppid "*) echo "$pid" && next="$next$pid " ;; esac
     done
@@ -160,7 +168,7 @@ descendants() {
 descendant() {
   local pid argv0
   for pid in $(descendants "$1"); do
-    IFS= read -r -d '' argv0 <"/proc/$pid/cmdline" 2>/dev/null || true
+    IFS= read -r -d "" argv0 2>/dev/null <"/proc/$pid/cmdline" || true
     if [ "${argv0##*/}" = "$2" ]; then echo "$pid" && return 0; fi
   done
   return 1
@@ -172,7 +180,7 @@ busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /pr
 tree_ticks() {
   local pid stat total=0 fields
   for pid in "$1" $(descendants "$1"); do
-    read -r stat <"/proc/$pid/stat" 2>/dev/null || continue
+    read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
     read -r -a fields <<<"${stat##*) }"
     total=$((total + fields[11] + fields[12]))   # utime, stime
   done
@@ -247,6 +255,11 @@ if [ "$best_ms" -gt "$READY_TARGET_MS" ]; then
     say "WARNING: over the $READY_TARGET_MS ms target, but other work kept the CPUs busy during every start: not judged"
   fi
 fi
+
+# The image's HEALTHCHECK command, run in the container as Docker runs it (same user and environment).
+buildah run --isolation chroot --user "$user" --env PORT="$port" --env HOST=127.0.0.1 "$CONTAINER" -- \
+  "${healthcheck[@]:1}" || server_failed "the image's HEALTHCHECK command failed against the running server"
+say "the image's HEALTHCHECK passes"
 
 # The process's real, effective, saved and filesystem uids are all the image's `node` user, which is not root.
 node_uid=$(buildah run --isolation chroot "$CONTAINER" -- id -u node)
