@@ -52,6 +52,10 @@ node_major=${BASH_REMATCH[1]}
 suite=${BASH_REMATCH[2]}
 BASE=docker.io/library/$from
 
+# One check at a time on a machine: they share the stand-in, the image's name and the container's.
+exec 9>/var/tmp/ocr-mock-docker-check.lock
+flock -n 9 || { say "another docker-check is running; waiting for it"; flock 9; }
+
 work=$(mktemp -d /var/tmp/ocr-mock-docker-check.XXXXXX)
 server_pid=
 buildah_pid=
