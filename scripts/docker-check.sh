@@ -106,6 +106,9 @@ build_stand_in() {
     install -m 0644 "$ca" "$root/usr/local/share/ocr-mock-stand-in-ca.pem"
     changes+=(--change 'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ocr-mock-stand-in-ca.pem')
   fi
+  # An older stand-in goes, with the image built on it, rather than stay behind untagged.
+  buildah rmi "$IMAGE" >/dev/null 2>&1 || true
+  podman rmi "$BASE" >/dev/null 2>&1 || true
   tar -C "$root" -c . | podman import --quiet "${changes[@]}" - "$BASE" >/dev/null
   rm -rf "$root"
   say "built the stand-in $BASE (Node ${node_version}, Debian $suite) in $((($(now_ms) - started) / 1000)) s"
