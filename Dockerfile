@@ -2,7 +2,7 @@
 # Three stages: compile, install production dependencies and prune them, then a runtime with only what runs.
 
 # 1. Compile TypeScript (dev dependencies live only here).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 # --ignore-scripts: `prepare` would compile before the sources are here; the build runs once, below.
@@ -12,7 +12,7 @@ RUN npm run build
 
 # 2. Production dependencies only, with the language data from npm, pruned of what the runtime never loads
 #    (scripts/prune-runtime.sh says what and why; test/docker.test.ts measures the result).
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: sharp and tesseract.js ship prebuilt binaries and wasm; no install script is needed.
@@ -22,7 +22,7 @@ COPY scripts/prune-runtime.sh ./scripts/prune-runtime.sh
 RUN sh scripts/prune-runtime.sh /app
 
 # 3. Runtime: non-root, listening on every interface, nothing fetched at run time.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV HOST=0.0.0.0 PORT=8080
 WORKDIR /app
 COPY package.json ./

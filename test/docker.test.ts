@@ -1,5 +1,6 @@
 /**
- * What can be checked of the Docker image without a Docker engine:
+ * The quick half of the Docker checks, run by every `npm test`; scripts/docker-check.sh (run by .ci/run) builds the
+ * real image and runs it. What can be checked of the image without a container tool:
  * - the Dockerfile's shape (multi-stage, non-root, HOST=0.0.0.0, production dependencies, HEALTHCHECK, exec-form CMD)
  *   and that every COPY source exists and is not excluded by .dockerignore;
  * - the runtime itself, built the way the Dockerfile builds it: the packed package, `npm ci --omit=dev
@@ -66,6 +67,15 @@ describe('the Dockerfile', () => {
       expect(existsSync(join(ROOT, source)), source).toBe(true);
       expect(ignored(source, patterns), `${source} is excluded by .dockerignore`).toBe(false);
     }
+  });
+
+  it('bases every stage on the slim image of the lowest Node that package.json engines accepts', () => {
+    const bases = new Set(stages.map(([from]) => from?.args.split(/\s+/)[0]));
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const lowest = /^>=(\d+)$/.exec(engines)?.[1];
+    expect(lowest, `engines.node "${engines}" is not ">=<major>"`).toBeDefined();
+    expect(bases.size).toBe(1);
+    expect([...bases][0]).toMatch(new RegExp(`^node:${lowest}-[a-z]+-slim$`));
   });
 
   it('is multi-stage, with a non-root runtime on 0.0.0.0, production dependencies, a health check and an exec-form CMD', () => {
