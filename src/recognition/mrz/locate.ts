@@ -4,7 +4,7 @@
  * glyphs of one height, equally long, left-aligned, about two glyph heights apart. The result is the zone's
  * corners on the page, so the reader can cut it out upright, and its angle, so the rest of the page can be too.
  */
-import { connectedComponents, inkMask, shrink, type Component } from '../toolkit/components.js';
+import { connectedComponents, inkMask, inkShare, shrink, type Component } from '../toolkit/components.js';
 import type { Point } from '../../image/prepare.js';
 import { median } from '../geometry.js';
 
@@ -24,6 +24,11 @@ export interface LocatedMrz {
   /** Width of the MRZ lines, page pixels. */
   lineWidth: number;
 }
+
+/** A document page at locating size shows a few thousand blobs; far more is noise, and costs time for nothing. */
+const MAX_BLOBS = 20_000;
+
+const MAX_INK_SHARE = 0.3;
 
 /** Locating needs no more than this many pixels on the longer side. */
 const LOCATE_SIDE = 1400;
@@ -184,6 +189,8 @@ function searchMrz(pixels: Uint8Array, width: number, height: number, lines: num
   const { bitmap, factor } = shrink({ pixels, width, height }, LOCATE_SIDE);
   const maxSide = Math.max(bitmap.width, bitmap.height);
   const mask = inkMask(bitmap, maxSide / 25);
+  // Print covers a small share of a page; a mask of ink everywhere is noise or texture.
+  if (inkShare(mask) > MAX_INK_SHARE) return undefined;
   const blobs: Blob[] = connectedComponents(mask, bitmap.width, bitmap.height)
     .filter((c) => {
       const w = c.x1 - c.x0 + 1;
@@ -192,7 +199,8 @@ function searchMrz(pixels: Uint8Array, width: number, height: number, lines: num
       return size >= 4 && size <= maxSide / 14 && c.area >= 0.1 * w * h && Math.max(w, h) / Math.min(w, h) <= 8;
     })
     .map((c) => ({ ...c, size: Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1) }));
-  if (blobs.length < lines * length * 0.5) return undefined;
+  // Too few blobs for an MRZ, or so many that the page is noise or texture rather than print: no zone to find.
+  if (blobs.length < lines * length * 0.5 || blobs.length > MAX_BLOBS) return undefined;
 
   const angle = textDirection(blobs);
   const radians = (angle * Math.PI) / 180;

@@ -79,65 +79,87 @@ export function inkMask(bitmap: Bitmap, window: number): Uint8Array {
   return mask;
 }
 
-/** 8-connected components of a mask, by two-pass labelling with union–find. */
+/** Share of a mask that is ink. */
+export function inkShare(mask: Uint8Array): number {
+  let ink = 0;
+  for (let i = 0; i < mask.length; i++) ink += mask[i] ?? 0;
+  return mask.length ? ink / mask.length : 0;
+}
+
+/** 8-connected components of a mask, by two-pass labelling with union–find over typed arrays. */
 export function connectedComponents(mask: Uint8Array, width: number, height: number): Component[] {
   const labels = new Int32Array(width * height);
-  const parent: number[] = [0];
+  let parent = new Int32Array(1024);
+  let next = 1;
   const find = (a: number): number => {
     let root = a;
     while (parent[root] !== root) root = parent[root] as number;
     while (parent[a] !== root) {
-      const next = parent[a] as number;
+      const up = parent[a] as number;
       parent[a] = root;
-      a = next;
+      a = up;
     }
     return root;
   };
   const unite = (a: number, b: number) => {
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (ra < rb) parent[rb] = ra;
+    else if (rb < ra) parent[ra] = rb;
   };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      const neighbours: number[] = [];
-      if (x > 0 && labels[i - 1]) neighbours.push(labels[i - 1] as number);
-      if (y > 0) {
-        const up = i - width;
-        if (labels[up]) neighbours.push(labels[up] as number);
-        if (x > 0 && labels[up - 1]) neighbours.push(labels[up - 1] as number);
-        if (x < width - 1 && labels[up + 1]) neighbours.push(labels[up + 1] as number);
-      }
-      if (neighbours.length === 0) {
-        const label = parent.length;
-        parent.push(label);
-        labels[i] = label;
+      const left = x > 0 ? (labels[i - 1] as number) : 0;
+      const upLeft = x > 0 && y > 0 ? (labels[i - width - 1] as number) : 0;
+      const up = y > 0 ? (labels[i - width] as number) : 0;
+      const upRight = x < width - 1 && y > 0 ? (labels[i - width + 1] as number) : 0;
+      let label = left || upLeft || up || upRight;
+      if (!label) {
+        if (next >= parent.length) {
+          const grown = new Int32Array(parent.length * 2);
+          grown.set(parent);
+          parent = grown;
+        }
+        label = next++;
+        parent[label] = label;
       } else {
-        const first = neighbours[0] as number;
-        labels[i] = first;
-        for (const other of neighbours) if (other !== first) unite(first, other);
+        if (left && left !== label) unite(label, left);
+        if (upLeft && upLeft !== label) unite(label, upLeft);
+        if (up && up !== label) unite(label, up);
+        if (upRight && upRight !== label) unite(label, upRight);
       }
+      labels[i] = label;
     }
   }
-  const byRoot = new Map<number, Component & { sx: number; sy: number }>();
+  // Statistics per root, in arrays indexed by the root's label.
+  const x0 = new Int32Array(next).fill(width);
+  const y0 = new Int32Array(next).fill(height);
+  const x1 = new Int32Array(next).fill(-1);
+  const y1 = new Int32Array(next).fill(-1);
+  const area = new Int32Array(next);
+  const sx = new Float64Array(next);
+  const sy = new Float64Array(next);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const label = labels[y * width + x] as number;
       if (!label) continue;
       const root = find(label);
-      const c = byRoot.get(root);
-      if (!c) byRoot.set(root, { x0: x, y0: y, x1: x, y1: y, area: 1, cx: 0, cy: 0, sx: x, sy: y });
-      else {
-        if (x < c.x0) c.x0 = x;
-        if (x > c.x1) c.x1 = x;
-        if (y > c.y1) c.y1 = y;
-        c.area++;
-        c.sx += x;
-        c.sy += y;
-      }
+      if (x < (x0[root] as number)) x0[root] = x;
+      if (x > (x1[root] as number)) x1[root] = x;
+      if (y < (y0[root] as number)) y0[root] = y;
+      if (y > (y1[root] as number)) y1[root] = y;
+      area[root] = (area[root] as number) + 1;
+      sx[root] = (sx[root] as number) + x;
+      sy[root] = (sy[root] as number) + y;
     }
   }
-  return [...byRoot.values()].map(({ sx, sy, ...c }) => ({ ...c, cx: sx / c.area, cy: sy / c.area }));
+  const components: Component[] = [];
+  for (let root = 1; root < next; root++) {
+    const n = area[root] as number;
+    if (!n) continue;
+    components.push({ x0: x0[root] as number, y0: y0[root] as number, x1: x1[root] as number, y1: y1[root] as number, area: n, cx: (sx[root] as number) / n, cy: (sy[root] as number) / n });
+  }
+  return components;
 }
