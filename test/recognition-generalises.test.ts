@@ -90,7 +90,7 @@ describe('recognition of designs it was not tuned on', () => {
         const value = result[field] as string;
         // A calendar date survives the round trip through Date; 1980-22-25 or 2001-02-30 does not.
         if (value) expect(new Date(Date.parse(`${value}T00:00:00Z`) || 0).toISOString().slice(0, 10), field).toBe(value);
-        if (result.confidence[field] >= 0.9) expect(value, field).toBe(expected[field]);
+        if ((result.confidence[field] ?? 0) >= 0.9) expect(value, field).toBe(expected[field]);
       }
     }
   });

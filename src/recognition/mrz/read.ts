@@ -1,12 +1,13 @@
-/** Finds the MRZ on a page, reads it with a character whitelist, and corrects it by its check digits. */
+/**
+ * The fallback for pages whose pixels show no MRZ shape (a tight crop, heavy clutter): the MRZ is looked for in a
+ * page's OCR lines, and its band read again with the MRZ alphabet. The usual way in is the locator (locate.ts).
+ */
 import type { PreparedImage, Region } from '../../image/prepare.js';
-import { findTextRows } from '../../image/text-rows.js';
 import { PageSegmentation, type OcrEngine, type OcrLine } from '../../ocr/engine.js';
+import { cellsFromLines, MRZ_WHITELIST } from './band.js';
 import { correctMrz, type MrzHints, type MrzReading } from './correct.js';
-import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
+import type { Cell } from './grid.js';
 import type { MrzLayout } from './layouts.js';
-
-export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 
 /** A line that could be MRZ when read without a whitelist: long, few spaces, MRZ characters, fillers. */
 function looksLikeMrz(line: OcrLine, layout: MrzLayout): boolean {
@@ -30,58 +31,11 @@ export function mrzBand(image: PreparedImage, layout: MrzLayout, pageLines: read
   return { left: 0, top: top / image.height, width: 1, height: (bottom - top) / image.height };
 }
 
-/**
- * The MRZ band found from pixels alone: the lowest run of `layout.lines` wide text rows of equal height, evenly
- * spaced. Undefined when the page does not show that shape clearly (rotated, cluttered): then OCR finds it.
- */
-export function mrzBandFromPixels(image: PreparedImage, layout: MrzLayout): Region | undefined {
-  const rows = findTextRows(image.pixels, image.width, image.height).filter(
-    (r) => r.right - r.left >= image.width * 0.55 && r.bottom - r.top < image.height * 0.12,
-  );
-  for (let first = rows.length - layout.lines; first >= 0; first--) {
-    const group = rows.slice(first, first + layout.lines);
-    const heights = group.map((r) => r.bottom - r.top);
-    const height = Math.max(...heights);
-    const evenHeights = Math.min(...heights) >= height * 0.6;
-    const closeTogether = group.every((r, i) => i === 0 || r.top - (group[i - 1]?.bottom ?? 0) < height * 2);
-    if (!evenHeights || !closeTogether) continue;
-    const top = Math.max(0, (group[0]?.top ?? 0) - height * 0.8);
-    const bottom = Math.min(image.height, (group.at(-1)?.bottom ?? image.height) + height * 0.8);
-    return { left: 0, top: top / image.height, width: 1, height: (bottom - top) / image.height };
-  }
-  return undefined;
-}
-
-/** OCR of a band with the MRZ whitelist, placed into cells; undefined when the band holds no MRZ-like lines. */
-export async function mrzCellsInBand(
-  image: PreparedImage,
-  engine: OcrEngine,
-  layout: MrzLayout,
-  band: Region,
-): Promise<Cell[][] | undefined> {
-  const result = await engine.recognize({
-    image: await image.region(band),
-    psm: PageSegmentation.singleBlock,
-    whitelist: MRZ_WHITELIST,
-  });
-  return linesToCells(result.lines, layout);
-}
-
-function linesToCells(lines: readonly OcrLine[], layout: MrzLayout): Cell[][] | undefined {
-  const mrzLines = lines.filter((l) => l.text.replace(/\s+/g, '').length >= layout.lineLength * 0.6).slice(-layout.lines);
-  if (mrzLines.length < layout.lines) return undefined;
-  const symbols = mrzLines.map((line) => line.words.flatMap((w) => w.symbols));
-  const frame = sharedFrame(symbols);
-  return mrzLines.map(
-    (line, i) =>
-      symbolsToCells(symbols[i] ?? [], layout.lineLength, frame) ?? textToCells(line.text, layout.lineLength, line.confidence),
-  );
-}
-
-/** How many check digits hold: the measure for choosing between two readings. */
-export function readingScore(reading: MrzReading): number {
-  const checks = Object.values(reading.fields).filter((f) => f.valid !== undefined);
-  return checks.filter((f) => f.valid).length + (reading.compositeValid ? 1 : 0);
+/** OCR of a region with the MRZ whitelist, placed into cells; undefined when it holds no MRZ-like lines. */
+export async function mrzCellsInBand(image: PreparedImage, engine: OcrEngine, layout: MrzLayout, band: Region): Promise<Cell[][] | undefined> {
+  const result = await engine.recognize({ image: await image.region(band), psm: PageSegmentation.singleBlock, whitelist: MRZ_WHITELIST });
+  const at = { left: Math.round(band.left * image.width), top: Math.round(band.top * image.height), scale: 1 };
+  return cellsFromLines(image, result.lines, layout, at);
 }
 
 export async function readMrz(
