@@ -186,48 +186,66 @@ export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left:
   if (!(firstPitch > 0)) return undefined;
   const centreOf = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
   const centre = centreOf;
-  // The pitch near each end, from gaps between neighbouring symbols, sets how much it changes along the lines.
-  const gaps = usable.map((line) =>
-    line
-      .map(centreOf)
-      .sort((a, b) => a - b)
-      .flatMap((x, k, all) => (k === 0 ? [] : [{ x, gap: x - (all[k - 1] ?? x) }]))
-      .filter((g) => g.gap > 0.6 * firstPitch && g.gap < 1.5 * firstPitch),
+  // First guess by walking each line: a gap of about one pitch is the next cell, of two a cell OCR skipped, of
+  // nearly none a split glyph; the pitch follows the gaps as they grow or shrink along a photographed line.
+  const walked = usable.flatMap((line, i) => {
+    const sorted = [...line].sort((a, b) => centreOf(a) - centreOf(b));
+    let pitch = firstPitch;
+    let k = Math.max(0, Math.round((centreOf(sorted[0] as OcrSymbol) - frame.left - glyphWidth / 2) / firstPitch));
+    return sorted.map((s, n) => {
+      if (n > 0) {
+        const gap = centreOf(s) - centreOf(sorted[n - 1] as OcrSymbol);
+        const steps = Math.max(0, Math.round(gap / pitch));
+        if (steps === 1) pitch = 0.7 * pitch + 0.3 * gap;
+        k += steps;
+      }
+      return { line: i, k, x: centreOf(s), confident: s.confidence >= 0.6 };
+    });
+  });
+  const walkedFit = leastSquares(
+    walked.filter((p) => p.confident && p.k < length).map((p) => [...usable.map((_, i) => (i === p.line ? 1 : 0)), p.k, p.k * p.k]),
+    walked.filter((p) => p.confident && p.k < length).map((p) => p.x),
   );
-  const span = frame.right - frame.left;
-  const nearStart = median(gaps.flat().filter((g) => g.x < frame.left + span / 3).map((g) => g.gap)) || firstPitch;
-  const nearEnd = median(gaps.flat().filter((g) => g.x > frame.right - span / 3).map((g) => g.gap)) || firstPitch;
-  const startCurve = (nearEnd - nearStart) / (2 * (length - 1));
-  // Pitch at cell 0 such that the last cell still lands on the frame's right edge.
-  const startPitch = (frame.right - frame.left - glyphWidth - startCurve * (length - 1) ** 2) / (length - 1);
-  let grid: Grid =
-    startPitch > 0 && Math.abs(nearEnd - nearStart) > 0.05 * firstPitch
-      ? { origins: usable.map(() => frame.left + glyphWidth / 2), pitch: startPitch, curve: startCurve, glyphWidth }
-      : { origins: usable.map(() => frame.left + glyphWidth / 2), pitch: firstPitch, curve: 0, glyphWidth };
-  for (let round = 0; round < 4; round++) {
-    const points = usable.flatMap((line, i) =>
+  const walkedPitch = walkedFit?.[usable.length] ?? 0;
+  const walkedCurve = walkedFit?.[usable.length + 1] ?? 0;
+  const framed: Grid = { origins: usable.map(() => frame.left + glyphWidth / 2), pitch: firstPitch, curve: 0, glyphWidth };
+  const starts = [framed];
+  if (walkedFit && walkedPitch > 0 && Math.abs(2 * walkedCurve * (length - 1)) < 0.35 * walkedPitch) {
+    starts.push({ origins: usable.map((_, i) => walkedFit[i] ?? frame.left), pitch: walkedPitch, curve: walkedCurve, glyphWidth });
+  }
+
+  const fitting = (grid: Grid, tolerance: number) =>
+    usable.flatMap((line, i) =>
       line
         .filter((s) => s.confidence >= 0.6 && s.bbox.x1 - s.bbox.x0 < 1.4 * glyphWidth)
         .map((s) => {
           const k = Math.round(cellAt(grid, i, centre(s)));
           return { line: i, k, x: centre(s), residual: centre(s) - cellCentre(grid, i, k) };
         })
-        .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < 0.35 * grid.pitch),
+        .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < tolerance * grid.pitch),
     );
-    if (points.length < length) break;
-    // Unknowns: each line's origin, the pitch, and (from the second round, with points spread along the lines)
-    // the pitch's change per cell.
-    const withCurve = round > 0 || grid.curve !== 0;
-    const rows = points.map((p) => [...usable.map((_, i) => (i === p.line ? 1 : 0)), p.k, ...(withCurve ? [p.k * p.k] : [])]);
-    const solution = leastSquares(rows, points.map((p) => p.x));
-    if (!solution) break;
-    const pitch = solution[usable.length] ?? grid.pitch;
-    const curve = withCurve ? (solution[usable.length + 1] ?? 0) : 0;
-    // A keystone changes the pitch by a fraction along a line, never by a third.
-    if (!(pitch > 0) || Math.abs(2 * curve * (length - 1)) > 0.35 * pitch) break;
-    grid = { origins: usable.map((_, i) => solution[i] ?? 0), pitch, curve, glyphWidth };
-  }
-  return grid;
+  const refine = (start: Grid): Grid => {
+    let grid = start;
+    for (let round = 0; round < 4; round++) {
+      const points = fitting(grid, 0.35);
+      if (points.length < length) break;
+      // Unknowns: each line's origin, the pitch, and (from the second round, with points spread along the lines)
+      // the pitch's change per cell.
+      const withCurve = round > 0 || grid.curve !== 0;
+      const rows = points.map((p) => [...usable.map((_, i) => (i === p.line ? 1 : 0)), p.k, ...(withCurve ? [p.k * p.k] : [])]);
+      const solution = leastSquares(rows, points.map((p) => p.x));
+      if (!solution) break;
+      const pitch = solution[usable.length] ?? grid.pitch;
+      const curve = withCurve ? (solution[usable.length + 1] ?? 0) : 0;
+      // A keystone changes the pitch by a fraction along a line, never by a third.
+      if (!(pitch > 0) || Math.abs(2 * curve * (length - 1)) > 0.35 * pitch) break;
+      grid = { origins: usable.map((_, i) => solution[i] ?? 0), pitch, curve, glyphWidth };
+    }
+    return grid;
+  };
+  // Two first guesses, the ink's frame and the walk, each refined: the grid more symbols sit squarely on wins.
+  const support = (grid: Grid) => new Set(fitting(grid, 0.22).map((p) => `${p.line}:${p.k}`)).size;
+  return starts.map(refine).reduce((best, grid) => (support(grid) > support(best) ? grid : best));
 }
 
 /** A symbol box OCR stretched over two glyphs (a letter and the filler after it) keeps only its first glyph. */
