@@ -31,7 +31,7 @@ import {
 import type { DocumentType, RecognitionInput } from './document.js';
 import { median } from './geometry.js';
 import { luhnValid } from './luhn.js';
-import { turnedPage, turnsToTry } from './toolkit/orientation.js';
+import { straightened, turnedPage, turnsToTry } from './toolkit/orientation.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What cards print, as data
@@ -766,7 +766,8 @@ async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boo
  * either way, or half), and the first turn that shows one is taken. Only a page with no number anywhere costs
  * the extra reads.
  */
-async function readUpright(image: PreparedImage, engine: OcrEngine): Promise<PageReading> {
+async function readUpright(sent: PreparedImage, engine: OcrEngine): Promise<PageReading> {
+  const image = await straightened(sent);
   const first = await readPage(image, engine, false);
   if (first.found) return first;
   for (const turns of turnsToTry(image)) {

@@ -170,6 +170,32 @@ function mrzLike(chain: Chain, length: number): boolean {
   return true;
 }
 
+/**
+ * The angle of the print on a page, degrees clockwise (−90..90], from its blobs; undefined for a page without
+ * enough print to tell. Documents without an MRZ (card fronts) are straightened by it.
+ */
+export function textAngle(pixels: Uint8Array, width: number, height: number): number | undefined {
+  const { bitmap } = shrink({ pixels, width, height }, LOCATE_SIDE);
+  const maxSide = Math.max(bitmap.width, bitmap.height);
+  const mask = inkMask(bitmap, maxSide / 25);
+  if (inkShare(mask) > MAX_INK_SHARE) return undefined;
+  const blobs = printBlobs(connectedComponents(mask, bitmap.width, bitmap.height), maxSide);
+  if (blobs.length < 20 || blobs.length > MAX_BLOBS) return undefined;
+  return textDirection(blobs);
+}
+
+/** Blobs the size and shape of printed glyphs. */
+function printBlobs(components: readonly Component[], maxSide: number): Blob[] {
+  return components
+    .filter((c) => {
+      const w = c.x1 - c.x0 + 1;
+      const h = c.y1 - c.y0 + 1;
+      const size = Math.max(w, h);
+      return size >= 4 && size <= maxSide / 14 && c.area >= 0.1 * w * h && Math.max(w, h) / Math.min(w, h) <= 8;
+    })
+    .map((c) => ({ ...c, size: Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1) }));
+}
+
 /** Pages already searched, so that side detection and reading can both ask without paying twice. */
 const searched = new WeakMap<Uint8Array, Map<string, LocatedMrz | undefined>>();
 
@@ -191,14 +217,7 @@ function searchMrz(pixels: Uint8Array, width: number, height: number, lines: num
   const mask = inkMask(bitmap, maxSide / 25);
   // Print covers a small share of a page; a mask of ink everywhere is noise or texture.
   if (inkShare(mask) > MAX_INK_SHARE) return undefined;
-  const blobs: Blob[] = connectedComponents(mask, bitmap.width, bitmap.height)
-    .filter((c) => {
-      const w = c.x1 - c.x0 + 1;
-      const h = c.y1 - c.y0 + 1;
-      const size = Math.max(w, h);
-      return size >= 4 && size <= maxSide / 14 && c.area >= 0.1 * w * h && Math.max(w, h) / Math.min(w, h) <= 8;
-    })
-    .map((c) => ({ ...c, size: Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1) }));
+  const blobs = printBlobs(connectedComponents(mask, bitmap.width, bitmap.height), maxSide);
   // Too few blobs for an MRZ, or so many that the page is noise or texture rather than print: no zone to find.
   if (blobs.length < lines * length * 0.5 || blobs.length > MAX_BLOBS) return undefined;
 

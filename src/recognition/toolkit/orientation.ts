@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { PreparedImage } from '../../image/prepare.js';
+import { textAngle } from '../mrz/locate.js';
 
 export type QuarterTurns = 1 | 2 | 3;
 
@@ -21,4 +22,18 @@ export async function turnedPage(image: PreparedImage, turns: QuarterTurns): Pro
  */
 export function turnsToTry(image: { width: number; height: number }): QuarterTurns[] {
   return image.height > image.width ? [1, 3, 2] : [2, 1, 3];
+}
+
+/** Below this, a page's slant costs OCR nothing worth a resampling. */
+const SLANT_WORTH_STRAIGHTENING = 1.5;
+
+/**
+ * The page turned so that its print runs level: a card photographed at a slant, a skewed scan. Only slants up to
+ * 45° are undone here; beyond that the print runs more up than across, which `turnsToTry` handles.
+ */
+export async function straightened(image: PreparedImage): Promise<PreparedImage> {
+  const angle = textAngle(image.pixels, image.width, image.height);
+  if (angle === undefined || Math.abs(angle) < SLANT_WORTH_STRAIGHTENING || Math.abs(angle) > 45) return image;
+  const { data, info } = await sharp(image.png).rotate(-angle, { background: '#ffffff' }).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+  return PreparedImage.from({ bytes: data, format: 'png', width: info.width, height: info.height });
 }
