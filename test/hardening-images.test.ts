@@ -273,7 +273,7 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
     // Header checks cost next to nothing: well under 20 ms each on average, even on a slow CI machine.
     expect(headerOnlyMs / headerOnlyCount).toBeLessThan(20);
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);
-  });
+  }, 240_000);
 
   it('holds memory steady when the same hostile images come again', async () => {
     // Half the corpus again (the decoding half and the bombs included): a leak of even 100 KB a request would
@@ -284,5 +284,5 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
     console.log(`  again: ${again.length} images; RSS ${mb(afterFirstPass.rss)} → ${mb(after.rss)} MB, heap ${mb(afterFirstPass.heap)} → ${mb(after.heap)} MB`);
     expect(mb(after.rss - afterFirstPass.rss)).toBeLessThan(64);
     expect(mb(after.heap - afterFirstPass.heap)).toBeLessThan(16);
-  });
+  }, 240_000);
 });
