@@ -114,6 +114,29 @@ function settleSex(reading: MrzReading, printed: LabelledValue | undefined): voi
   reading.lines[1] = line.slice(0, 20) + letter + line.slice(21);
 }
 
+/**
+ * The issue date when no label reads (small label print blurs first): a data page prints three dates, and the MRZ
+ * has vouched for two of them. The one printed date that is neither, and lies between birth and expiry and not
+ * after today, is the issue date.
+ */
+function unlabelledIssueDate(lines: readonly OcrLine[], birth: string, expiry: string, now: number): { date: string; confidence: number } | undefined {
+  if (!birth || !expiry) return undefined;
+  const today = new Date(now).toISOString().slice(0, 10);
+  const found = new Map<string, number>();
+  for (const line of lines) {
+    for (const match of line.text.matchAll(PRINTED_DATE)) {
+      const date = parsePrintedDate(match[0]);
+      if (date && date !== birth && date !== expiry && date > birth && date < expiry && date <= today) found.set(date, line.confidence);
+    }
+  }
+  if (found.size !== 1) return undefined;
+  const [date, confidence] = [...found][0] as [string, number];
+  return { date, confidence };
+}
+
+/** A printed date in any of the usual forms: `12 AUG 1974`, `12 AOU/AUG 1974`, `12.08.1974`, `12/08/1974`. */
+const PRINTED_DATE = /\d{1,2}\s*[ /.-]?\s*[A-Z0-9]{2,4}[^\s]*(?:\s*[/]\s*[A-Z]{3,4})?\s*[ /.-]?\s*\d{4}/gi;
+
 /** mrz throws only on lines of the wrong shape, which corrected lines never are; stay safe anyway. */
 function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
   try {
@@ -130,7 +153,7 @@ function safeParse(lines: string[]): ReturnType<typeof parseMrz> | undefined {
 function printedBirthYear(lines: readonly OcrLine[], yymmdd: string): number | undefined {
   if (!/^\d{6}$/.test(yymmdd)) return undefined;
   for (const line of lines) {
-    for (const match of line.text.matchAll(/\d{1,2}\s*[ /.-]?\s*[A-Z0-9]{2,4}[^\s]*(?:\s*[/]\s*[A-Z]{3,4})?\s*[ /.-]?\s*\d{4}/gi)) {
+    for (const match of line.text.matchAll(PRINTED_DATE)) {
       const iso = parsePrintedDate(match[0]);
       if (iso && iso.slice(2).replace(/-/g, '') === yymmdd) return Number(iso.slice(0, 4));
     }
@@ -260,6 +283,13 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
     values[field] = value ?? '';
     // Printed-zone fields have no check digit: their confidence is the OCR's, capped below certainty.
     confidence[field] = value ? Math.min(0.85, found?.confidence ?? 0) : 0;
+  }
+  if (!values.date_of_issue) {
+    const issued = unlabelledIssueDate(page.lines, values.date_of_birth ?? '', values.date_of_expiry ?? '', now);
+    if (issued) {
+      values.date_of_issue = issued.date;
+      confidence.date_of_issue = Math.min(0.7, issued.confidence);
+    }
   }
 
   const result = Object.fromEntries(PASSPORT_FIELDS.map((f) => [f, values[f] ?? ''])) as Record<PassportField, string>;
