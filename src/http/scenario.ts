@@ -12,7 +12,8 @@ import type { MockState } from '../admin/state.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { RandomSource } from '../random.js';
 import { outcomeOf, type Fault } from '../scenario/faults.js';
-import { forcedError, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
+import type { TokenErrorFamily } from '../auth/token.js';
+import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
 import { namespaceOf, type Journaling } from './journal.js';
 
 export const SCENARIO_HEADER = 'x-mock-scenario';
@@ -81,13 +82,27 @@ function readHeader(request: FastifyRequest): Outcome | undefined {
   }
 }
 
+/**
+ * The token error family the header asks for (`token-errors=…`), read before authentication. A header that does
+ * not parse chooses nothing here; it is refused (AIS.0101) once the caller is authenticated, like any bad scenario.
+ */
+export function tokenErrorsOf(request: FastifyRequest): TokenErrorFamily | undefined {
+  const header = request.headers[SCENARIO_HEADER];
+  if (header === undefined) return undefined;
+  try {
+    return parseScenario(Array.isArray(header) ? header.join(';') : header).tokenErrors;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first moment: the header, else a fault for the next request of this API and project. */
 export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
   const sample = () => options.random.stream('faults').next();
   return async function applyScenario(request, reply) {
     const scenario = readHeader(request);
     let outcome: Outcome | undefined;
-    if (scenario !== undefined) {
+    if (scenario !== undefined && forcesOutcome(scenario)) {
       markForced(request, 'scenario');
       outcome = scenario;
       request.log.info({ scenario }, 'scenario forces an outcome');
