@@ -201,12 +201,15 @@ function deepFreeze<T>(value: T): T {
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   overrides?: Partial<Config>;
+  /** Replace some built-in defaults (below the config file and the environment), e.g. a quieter log level. */
+  defaults?: Partial<Config>;
 }
 
-export function loadConfig({ env = process.env, overrides = {} }: LoadConfigOptions = {}): Readonly<Config> {
+export function loadConfig({ env = process.env, overrides = {}, defaults = {} }: LoadConfigOptions = {}): Readonly<Config> {
   const filePath = env[CONFIG_FILE_VARIABLE];
   const merged: Record<string, unknown> = {
     ...defaultConfig(),
+    ...defaults,
     ...(filePath ? readConfigFile(filePath) : {}),
     ...fromEnvironment(env),
     ...overrides,

@@ -15,6 +15,7 @@ import { outcomeOf, type Fault } from '../scenario/faults.js';
 import type { TokenErrorFamily } from '../auth/token.js';
 import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
 import { namespaceOf, type Journaling } from './journal.js';
+import { logDropped } from './request-log.js';
 
 export const SCENARIO_HEADER = 'x-mock-scenario';
 
@@ -47,7 +48,7 @@ export async function applyOutcome(
 ): Promise<boolean> {
   if (outcome.delayMs) await options.sleep(outcome.delayMs);
   if (outcome.drop) {
-    request.log.info({ forcedBy: request.mock?.forcedBy }, 'scenario drops the connection');
+    logDropped(request);
     options.journaling.dropped(request);
     reply.hijack();
     reply.raw.destroy();
@@ -105,14 +106,14 @@ export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
     if (scenario !== undefined && forcesOutcome(scenario)) {
       markForced(request, 'scenario');
       outcome = scenario;
-      request.log.info({ scenario }, 'scenario forces an outcome');
+      request.log.debug({ scenario }, 'scenario forces an outcome');
     } else {
       const project = (request.params as { project_id: string }).project_id;
       const fault = options.state.takeFault(namespaceOf(request), { api: route.api, project }, 'request', sample);
       if (!fault) return;
       markForced(request, fault.id);
       outcome = fromFault(fault, options);
-      request.log.info({ fault: fault.id }, 'admin fault forces an outcome');
+      request.log.debug({ fault: fault.id }, 'admin fault forces an outcome');
     }
     if (await applyOutcome(request, reply, outcome, route, options)) return reply;
     return undefined;
