@@ -1,6 +1,6 @@
 /**
- * Issue 17: ocr-mock installs as a dependency of another project the three ways a user would, offline from npm's
- * cache (which `npm ci` filled): from the tarball of `npm pack`, from a `git+file://` URL of this repository (npm
+ * Issue 17: ocr-mock installs as a dependency of another project the three ways a user would, from npm's cache
+ * (which `npm ci` filled): from the tarball of `npm pack`, from a `git+file://` URL of this repository (npm
  * clones it, installs its dev dependencies and runs `prepare`), and from the path of a fresh clone (npm links it and
  * runs `prepare`, which installs the clone's own dependencies first). Each time the installed package is imported
  * by name, its types resolve for a TypeScript user, and a server starts from it and answers.
@@ -17,7 +17,8 @@ import { distIsCurrent } from '../scripts/dist-current.mjs';
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
-const NPM = ['--offline', '--no-audit', '--no-fund', '--loglevel=error'];
+// From npm's cache, which `npm ci` filled; the registry only for what the cache lacks.
+const NPM = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 /** A scratch project that depends on ocr-mock from `spec`. */
 async function projectWith(spec: string, dir: string): Promise<string> {

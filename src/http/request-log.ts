@@ -1,8 +1,8 @@
 /**
  * One log line per request, at info, once the answer has gone out: method, URL, status, time taken and, for a vendor
  * error, its code. Replaces fastify's two lines per request ("incoming request", "request completed"), so
- * `LOG_LEVEL=info` reads as an access log. Why a request was refused (the error's cause, a forced outcome) is logged
- * at debug. Headers and bodies are never logged (they hold tokens and images).
+ * `LOG_LEVEL=info` reads as an access log. At debug, each request's arrival is logged too, and why a request was
+ * refused (the error's cause, a forced outcome). Headers and bodies are never logged (they hold tokens and images).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -17,6 +17,10 @@ export function logDropped(request: FastifyRequest): void {
 
 /** Register before the journal: its onResponse hook clears `request.mock`, where the error code is kept. */
 export function registerRequestLog(app: FastifyInstance): void {
+  // At debug, also when a request arrives: what is in flight when a client hangs or a shutdown waits.
+  app.addHook('onRequest', async (request) => {
+    request.log.debug({ method: request.method, url: request.url }, `incoming request ${request.method} ${request.url}`);
+  });
   app.addHook('onResponse', async (request, reply) => {
     if (dropped.has(request)) return;
     const errorCode = request.mock?.errorCode ?? undefined;
