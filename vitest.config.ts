@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The default summary, then the names of any skipped tests (test/skipped-reporter.ts), so no skip goes unseen.
+    reporters: ['default', './test/skipped-reporter.ts'],
   },
 });

@@ -4,7 +4,7 @@
  * `ocr-mock fixture …`: writes a synthetic document image and prints its expected result (src/fixture-cli.ts).
  */
 import { ConfigError } from './config.js';
-import { startMockServer } from './server.js';
+import { startServer } from './server.js';
 
 /**
  * How long in-flight requests may take to finish after SIGTERM or SIGINT; then their connections are cut and the
@@ -14,7 +14,8 @@ const SHUTDOWN_GRACE_MS = 8_000;
 
 async function serve(): Promise<void> {
   const started = Date.now();
-  const server = await startMockServer();
+  // Unlike startMockServer (quiet for test setups), the command logs at info: one line per request.
+  const server = await startServer({});
   server.app.log.info(`ocr-mock ready on ${server.url} in ${Date.now() - started} ms`);
   let stopping = false;
   // No new connections from here on; requests in flight finish (within the grace), then the engine stops.

@@ -52,6 +52,11 @@ export const ConfigSchema = Type.Object({
   accessKeys: Type.Array(AccessKey),
   /** On an AK/SK mismatch, also return the server's canonical request and string-to-sign in response headers. */
   debugSignatures: Type.Boolean(),
+  /**
+   * Which codes answer a missing or unreadable X-Auth-Token: `apig` (the gateway's APIG.0301, what the real region
+   * answers first) or `modelarts` (ModelArts.4101–4103, 0203). See src/auth/token.ts.
+   */
+  tokenErrors: Type.Union([Type.Literal('apig'), Type.Literal('modelarts')]),
   /** Requests per minute per project before APIG.0308. */
   rateLimitPerMinute: Type.Integer({ minimum: 1 }),
   /** Recognitions in flight per project before ModelArts.4401. */
@@ -112,6 +117,7 @@ export function defaultConfig(): Config {
       { ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' },
     ],
     debugSignatures: false,
+    tokenErrors: 'apig',
     rateLimitPerMinute: 600,
     maxConcurrentPerProject: 8,
     subscriptions: {},
@@ -139,6 +145,7 @@ export const ENV_VARIABLES = {
   OCR_MOCK_TOKEN_SECRET: 'tokenSecret',
   OCR_MOCK_TOKEN_TTL_SECONDS: 'tokenTtlSeconds',
   OCR_MOCK_DEBUG_SIGNATURES: 'debugSignatures',
+  OCR_MOCK_TOKEN_ERRORS: 'tokenErrors',
   OCR_MOCK_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OCR_MOCK_MAX_CONCURRENT_PER_PROJECT: 'maxConcurrentPerProject',
   OCR_MOCK_URL_TIMEOUT_MS: 'urlTimeoutMs',
@@ -194,12 +201,15 @@ function deepFreeze<T>(value: T): T {
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   overrides?: Partial<Config>;
+  /** Replace some built-in defaults (below the config file and the environment), e.g. a quieter log level. */
+  defaults?: Partial<Config>;
 }
 
-export function loadConfig({ env = process.env, overrides = {} }: LoadConfigOptions = {}): Readonly<Config> {
+export function loadConfig({ env = process.env, overrides = {}, defaults = {} }: LoadConfigOptions = {}): Readonly<Config> {
   const filePath = env[CONFIG_FILE_VARIABLE];
   const merged: Record<string, unknown> = {
     ...defaultConfig(),
+    ...defaults,
     ...(filePath ? readConfigFile(filePath) : {}),
     ...fromEnvironment(env),
     ...overrides,

@@ -28,9 +28,20 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
+/**
+ * Starts a server for a test setup. Quiet by default: it logs at `warn` (nothing in a normal run), unless
+ * `config.logLevel`, `LOG_LEVEL` or the config file says otherwise; `config: { logLevel: 'info' }` gives one line per
+ * request.
+ */
 export async function startMockServer(options: StartOptions = {}): Promise<MockServer> {
+  return startServer(options, { logLevel: 'warn' });
+}
+
+/** What the CLI and startMockServer share; `defaults` replace built-in defaults (the CLI logs at `info`). */
+export async function startServer(options: StartOptions, defaults: Partial<Config> = {}): Promise<MockServer> {
   const { port, host, config: overrides, waitUntilWarm = true, ...appOptions } = options;
   const config = loadConfig({
+    defaults,
     overrides: { ...overrides, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}) },
   });
   const app = await buildApp({ ...appOptions, config });

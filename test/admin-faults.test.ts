@@ -36,7 +36,7 @@ describe('faults through the HTTP admin API', () => {
     await addFault({ error: 'APIG.0308' });
     await addFault({ error: 'ModelArts.4204' });
     const anonymous = await t.app.inject({ method: 'POST', url: PASSPORT_PATH, payload: {} });
-    expect(anonymous.json().error_code).toBe('ModelArts.4101');
+    expect(anonymous.json().error_code).toBe('APIG.0301');
     const forced = await t.ocr();
     expect(forced.statusCode).toBe(429);
     expect(forced.json()).toEqual({

@@ -41,7 +41,7 @@ describe('the journal', () => {
       forcedBy: null,
       dropped: false,
     });
-    expect(entries[2]).toMatchObject({ requestId: refused.headers['x-request-id'], authMethod: null, status: 401, errorCode: 'ModelArts.4101' });
+    expect(entries[2]).toMatchObject({ requestId: refused.headers['x-request-id'], authMethod: null, status: 401, errorCode: 'APIG.0301' });
     expect(entries[3]).toMatchObject({ namespace: 'abc', project: 'abc', api: null, status: 404, errorCode: 'APIG.0101' });
     expect(entries[0]).toMatchObject({ namespace: 'default', api: 'iam', status: 201, errorCode: null });
     // Never a token, a signature or image bytes.

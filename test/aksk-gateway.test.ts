@@ -76,10 +76,10 @@ describe('AK/SK on OCR routes', () => {
     expect((await t.app.inject(fresh)).json().error_msg).toBe(IAM('verify aksk signature fail'));
   });
 
-  it('gives ModelArts.4101 with neither token nor signature, APIG.0301 for a malformed Authorization', async () => {
+  it('gives APIG.0301 x-auth-token not found with neither token nor signature, verify aksk signature fail for a malformed Authorization', async () => {
     await build();
     const none = await t.app.inject({ method: 'POST', url: PASSPORT_PATH, payload: await body() });
-    expect(none.json()).toEqual({ error_code: 'ModelArts.4101', error_msg: 'Token header cannot be empty.' });
+    expect(none.json()).toEqual({ error_code: 'APIG.0301', error_msg: IAM('x-auth-token not found'), request_id: none.headers['x-request-id'] });
     for (const authorization of ['Bearer abc', 'SDK-HMAC-SHA256 Access=x', '']) {
       const response = await t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { authorization }, payload: await body() });
       expect({ authorization, answer: response.json() }).toEqual({

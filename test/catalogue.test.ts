@@ -30,6 +30,18 @@ describe('the error catalogue', () => {
     );
   });
 
+  it('words the gateway rows exactly as the vendor does', () => {
+    // The vendor's OCR FAQ "How Do I Handle the Error APIG.0308?" (ocr_faq/ocr_01_0041) and ../shared/API.md, verbatim:
+    // no space after the comma, `limit:XX` for the per-minute limit, `time:1 minute`.
+    expect(ERROR_CATALOGUE['APIG.0308']).toEqual({
+      status: 429,
+      message: 'The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 minute',
+    });
+    // The OCR FAQ "How Do I Handle the Error APIG.0301?" (ocr_faq/ocr_01_0063): the reasons of a token refusal.
+    expect(ApiError.iam('x-auth-token not found').message).toBe('Incorrect IAM authentication information: x-auth-token not found');
+    expect(ApiError.iam('decrypt token fail').message).toBe('Incorrect IAM authentication information: decrypt token fail');
+  });
+
   it('puts request_id only in gateway envelopes', () => {
     expect(toEnvelope(ApiError.of('AIS.0104'), 'r1')).toEqual({
       error_code: 'AIS.0104',

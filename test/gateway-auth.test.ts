@@ -12,47 +12,85 @@ describe('X-Auth-Token on OCR routes', () => {
     return t.app.inject({ method: 'POST', url, headers, payload: await body() });
   }
 
-  it('ModelArts.4101 when the header is missing or empty', async () => {
-    t = await buildTestApp();
-    for (const headers of [{}, { 'x-auth-token': '' }, { 'x-auth-token': '   ' }] as Record<string, string>[]) {
-      const response = await call(headers);
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error_code: 'ModelArts.4101', error_msg: 'Token header cannot be empty.' });
-    }
-  });
-
-  it('ModelArts.4103 when the header is not token-shaped', async () => {
-    t = await buildTestApp();
-    for (const token of ['Bearer abc', 'hello world', 'eyJhbGciOi.x', 'MII']) {
-      const response = await call({ 'x-auth-token': token });
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error_code: 'ModelArts.4103', error_msg: 'Invalid Token header.' });
-    }
-  });
-
-  it('ModelArts.4102 when the token cannot be parsed', async () => {
-    t = await buildTestApp();
-    const notJson = `MII${Buffer.from('not json at all').toString('base64')}.AAAA`;
-    const missingClaims = `MII${Buffer.from('{"user":"x"}').toString('base64')}.AAAA`;
-    for (const token of [notJson, missingClaims]) {
-      const response = await call({ 'x-auth-token': token });
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error_code: 'ModelArts.4102', error_msg: 'Parse Token error.' });
-    }
-  });
-
-  it('ModelArts.0203 for a forged or altered token', async () => {
-    t = await buildTestApp();
+  /** The tokens of each kind of refusal, built against this app's secret. */
+  async function badTokens(): Promise<Record<'missing' | 'malformed' | 'unparseable' | 'forged', string[]>> {
     const genuine = await getToken(t.app);
     const [payload, signature] = genuine.split('.') as [string, string];
     const claims = JSON.parse(Buffer.from(payload.slice(3), 'base64').toString());
-    const altered = `MII${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 1e9 })).toString('base64')}.${signature}`;
-    const forged = issueToken(claims, 'someone-elses-secret');
-    for (const token of [altered, forged]) {
+    return {
+      missing: ['', '   '],
+      malformed: ['Bearer abc', 'hello world', 'eyJhbGciOi.x', 'MII'],
+      unparseable: [`MII${Buffer.from('not json at all').toString('base64')}.AAAA`, `MII${Buffer.from('{"user":"x"}').toString('base64')}.AAAA`],
+      forged: [
+        `MII${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 1e9 })).toString('base64')}.${signature}`,
+        issueToken(claims, 'someone-elses-secret'),
+      ],
+    };
+  }
+
+  const IAM = (reason: string) => ({ error_code: 'APIG.0301', error_msg: `Incorrect IAM authentication information: ${reason}` });
+
+  it('answers like the gateway by default: APIG.0301 x-auth-token not found, or decrypt token fail', async () => {
+    t = await buildTestApp();
+    const tokens = await badTokens();
+    const absent = await call({});
+    expect(absent.statusCode).toBe(401);
+    expect(absent.json()).toEqual({ ...IAM('x-auth-token not found'), request_id: absent.headers['x-request-id'] });
+    for (const token of tokens.missing) expect((await call({ 'x-auth-token': token })).json()).toMatchObject(IAM('x-auth-token not found'));
+    for (const token of [...tokens.malformed, ...tokens.unparseable, ...tokens.forged]) {
       const response = await call({ 'x-auth-token': token });
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error_code: 'ModelArts.0203', error_msg: 'Invalid token.' });
+      expect(response.statusCode, token).toBe(401);
+      expect(response.json()).toEqual({ ...IAM('decrypt token fail'), request_id: response.headers['x-request-id'] });
     }
+  });
+
+  const MODELARTS = {
+    missing: { error_code: 'ModelArts.4101', error_msg: 'Token header cannot be empty.' },
+    malformed: { error_code: 'ModelArts.4103', error_msg: 'Invalid Token header.' },
+    unparseable: { error_code: 'ModelArts.4102', error_msg: 'Parse Token error.' },
+    forged: { error_code: 'ModelArts.0203', error_msg: 'Invalid token.' },
+  };
+
+  it('answers with ModelArts.4101-4103 and 0203 for X-Mock-Scenario: token-errors=modelarts, this request only', async () => {
+    t = await buildTestApp();
+    const tokens = await badTokens();
+    const scenario = { 'x-mock-scenario': 'token-errors=modelarts' };
+    expect((await call(scenario)).json()).toEqual(MODELARTS.missing);
+    for (const [kind, list] of Object.entries(tokens) as [keyof typeof MODELARTS, string[]][]) {
+      for (const token of list) {
+        const response = await call({ ...scenario, 'x-auth-token': token });
+        expect(response.statusCode, `${kind} ${token}`).toBe(401);
+        expect(response.json(), `${kind} ${token}`).toEqual(MODELARTS[kind]);
+      }
+    }
+    // Combined with other directives, and spelled back to the default.
+    expect((await call({ 'x-mock-scenario': 'delay=1ms; token-errors=MODELARTS' })).json()).toEqual(MODELARTS.missing);
+    expect((await call({ 'x-mock-scenario': 'token-errors=apig' })).json()).toMatchObject(IAM('x-auth-token not found'));
+    expect((await call({})).json().error_code).toBe('APIG.0301');
+    const journal = await t.app.inject({ url: '/_mock/journal?limit=4' });
+    expect(journal.json().entries.map((e: { errorCode: string; forcedBy: string | null }) => [e.errorCode, e.forcedBy])).toEqual([
+      ['ModelArts.0203', 'scenario'],
+      ['ModelArts.4101', 'scenario'],
+      ['APIG.0301', 'scenario'],
+      ['APIG.0301', null],
+    ]);
+  });
+
+  it('answers with the ModelArts family for every request with tokenErrors: modelarts', async () => {
+    t = await buildTestApp({ config: { tokenErrors: 'modelarts' } });
+    const tokens = await badTokens();
+    expect((await call({})).json()).toEqual(MODELARTS.missing);
+    expect((await call({ 'x-auth-token': tokens.malformed[0] as string })).json()).toEqual(MODELARTS.malformed);
+    expect((await call({ 'x-auth-token': tokens.forged[1] as string })).json()).toEqual(MODELARTS.forged);
+    expect((await call({ 'x-mock-scenario': 'token-errors=apig' })).json()).toMatchObject(IAM('x-auth-token not found'));
+  });
+
+  it('lets a valid token through whatever the family, and still refuses a bad scenario once authenticated', async () => {
+    t = await buildTestApp();
+    const token = await getToken(t.app);
+    expect((await call({ 'x-auth-token': token, 'x-mock-scenario': 'token-errors=modelarts' })).statusCode).not.toBe(401);
+    expect((await call({ 'x-auth-token': token, 'x-mock-scenario': 'token-errors=iam' })).json().error_code).toBe('AIS.0101');
+    expect((await call({ 'x-mock-scenario': 'token-errors=iam' })).json()).toMatchObject(IAM('x-auth-token not found'));
   });
 
   it('APIG.0301 once the token has expired, 24 h after issue on the injected clock', async () => {
@@ -86,6 +124,6 @@ describe('X-Auth-Token on OCR routes', () => {
       headers: { 'content-type': 'application/json' },
       payload: '{not json',
     });
-    expect(response.json().error_code).toBe('ModelArts.4101');
+    expect(response.json()).toMatchObject(IAM('x-auth-token not found'));
   });
 });

@@ -48,10 +48,10 @@ describe('subscriptions on OCR routes (ModelArts.4204)', () => {
     expect((await post()).json().error_code).toBe('AIS.0101');
   });
 
-  it('authenticates first: no credentials is ModelArts.4101 even for an unsubscribed API', async () => {
+  it('authenticates first: no credentials is APIG.0301 even for an unsubscribed API', async () => {
     t = await buildTestApp({ config: { subscriptions: { [DEFAULT_PROJECT.id]: [] } } });
     const response = await t.app.inject({ method: 'POST', url: PASSPORT_PATH, payload: {} });
-    expect(response.json().error_code).toBe('ModelArts.4101');
+    expect(response.json().error_code).toBe('APIG.0301');
   });
 
   it('refuses an unknown API name in the config at start', async () => {

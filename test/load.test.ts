@@ -84,8 +84,8 @@ type Kind = 'token' | 'aksk' | 'no-credentials' | 'garbage-token' | 'other-proje
 const ALLOWED: Record<Kind, string[]> = {
   token: ['200'],
   aksk: ['200'],
-  'no-credentials': ['401 ModelArts.4101'],
-  'garbage-token': ['401 ModelArts.4103'],
+  'no-credentials': ['401 APIG.0301'],
+  'garbage-token': ['401 APIG.0301'],
   'other-project': ['403 ModelArts.4203'],
   'wrong-signature': ['401 APIG.0301'],
   throttled: ['200', '429 APIG.0308'],

@@ -10,6 +10,14 @@ describe('parseScenario', () => {
     expect(parseScenario('')).toEqual({});
   });
 
+  it('reads token-errors=apig|modelarts, the family that answers a bad token', () => {
+    expect(parseScenario('token-errors=modelarts')).toEqual({ tokenErrors: 'modelarts' });
+    expect(parseScenario('Token-Errors = APIG; error=AIS.0105')).toEqual({ tokenErrors: 'apig', error: 'AIS.0105' });
+    for (const text of ['token-errors=iam', 'token-errors', 'token_errors=apig', '-x=1']) {
+      expect(() => parseScenario(text), text).toThrow(ScenarioSyntaxError);
+    }
+  });
+
   it('refuses unknown codes, unknown directives and anything not name=value', () => {
     for (const text of ['error=ModelArts.9999', 'error=modelarts.4302', 'delay=100', 'error', 'error=A B']) {
       expect(() => parseScenario(text), text).toThrow(ScenarioSyntaxError);
@@ -70,7 +78,7 @@ describe('X-Mock-Scenario on OCR routes', () => {
       headers: { 'x-mock-scenario': 'error=ModelArts.4302' },
       payload: {},
     });
-    expect(response.json().error_code).toBe('ModelArts.4101');
+    expect(response.json().error_code).toBe('APIG.0301');
   });
 
   it('answers AIS.0101 for a header it cannot read, so a typo never passes as a normal answer', async () => {

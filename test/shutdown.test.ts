@@ -18,7 +18,8 @@ const GRACE_MS = 8_000;
 
 type Cli = RunningCli;
 
-const startCli = (env: Record<string, string> = {}) => spawnCli({ script: CLI, env });
+// At debug the log shows each request as it arrives ("incoming request"), which `received` waits for.
+const startCli = (env: Record<string, string> = {}) => spawnCli({ script: CLI, env: { LOG_LEVEL: 'debug', ...env } });
 
 /** One request on a connection of its own (no keep-alive), resolved with status and body or the socket's error. */
 function post(url: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string } | { error: string }> {

@@ -43,7 +43,7 @@ describe('per-project requests per minute (APIG.0308)', () => {
     // Unauthenticated calls are refused before the throttle and do not use up the project's quota.
     for (let i = 0; i < 3; i += 1) {
       const anonymous = await t.app.inject({ method: 'POST', url: PASSPORT_PATH, payload: {} });
-      expect(anonymous.json().error_code).toBe('ModelArts.4101');
+      expect(anonymous.json().error_code).toBe('APIG.0301');
     }
     expect((await post(token)).json().error_code).toBe('AIS.0101');
     expect((await post(token)).json().error_code).toBe('APIG.0308');

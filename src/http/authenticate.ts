@@ -4,7 +4,7 @@
  * signature covers the raw body bytes). The caller's project is matched against the path's `project_id`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyToken } from '../auth/token.js';
+import { verifyToken, type TokenErrorFamily } from '../auth/token.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { Clock } from '../clock.js';
 
@@ -34,9 +34,12 @@ export function isSigned(request: FastifyRequest): boolean {
   return !hasToken(request) && request.headers.authorization !== undefined;
 }
 
-export function tokenAuthenticator(secret: string, clock: Clock) {
+/** The family that answers a bad token for this request: its `X-Mock-Scenario: token-errors=…`, else the setting. */
+export type TokenErrorsOf = (request: FastifyRequest) => TokenErrorFamily;
+
+export function tokenAuthenticator(secret: string, clock: Clock, tokenErrors: TokenErrorsOf = () => 'apig') {
   return async function authenticate(request: FastifyRequest): Promise<void> {
-    const claims = verifyToken(request.headers['x-auth-token'] as string | undefined, secret, clock.now());
+    const claims = verifyToken(request.headers['x-auth-token'] as string | undefined, secret, clock.now(), tokenErrors(request));
     const { project_id: projectId } = request.params as { project_id: string };
     if (claims.projectId !== projectId) throw ApiError.of('ModelArts.4203');
     request.caller = { projectId, method: 'token', principal: `${claims.domain}/${claims.user}` };
@@ -44,11 +47,11 @@ export function tokenAuthenticator(secret: string, clock: Clock) {
 }
 
 /**
- * The two hooks of gateway authentication. A token wins when both are sent; with neither, ModelArts.4101
- * (the gateway's answer to a request with no credentials at all).
+ * The two hooks of gateway authentication. A token wins when both are sent; with neither, the token check's
+ * answer for a missing token (APIG.0301 `x-auth-token not found`, or ModelArts.4101 in the `modelarts` family).
  */
-export function gatewayAuthentication(options: { tokenSecret: string; clock: Clock; signature: SignatureAuthenticator }) {
-  const token = tokenAuthenticator(options.tokenSecret, options.clock);
+export function gatewayAuthentication(options: { tokenSecret: string; clock: Clock; signature: SignatureAuthenticator; tokenErrors?: TokenErrorsOf }) {
+  const token = tokenAuthenticator(options.tokenSecret, options.clock, options.tokenErrors);
   return {
     onRequest: async function authenticateToken(request: FastifyRequest): Promise<void> {
       if (isSigned(request)) return;

@@ -43,7 +43,7 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const apiError = toApiError(error) ?? ApiError.of('ModelArts.4202');
-  request.log.info({ error_code: apiError.code, cause: error.code }, apiError.message);
+  request.log.debug({ error_code: apiError.code, cause: error.code }, apiError.message);
   reply.header('X-Request-Id', request.id);
   void sendApiError(reply, apiError);
 }
@@ -54,7 +54,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (apiError) {
       // The cause says why, e.g. which address a URL resolved to; the client only ever sees the vendor row.
       const cause = apiError.cause instanceof Error ? apiError.cause.message : apiError.cause;
-      request.log.info({ error_code: apiError.code, ...(cause !== undefined ? { cause } : {}) }, apiError.message);
+      request.log.debug({ error_code: apiError.code, ...(cause !== undefined ? { cause } : {}) }, apiError.message);
       return sendApiError(reply, apiError);
     }
     request.log.error({ err: error }, 'unexpected error');

@@ -17,7 +17,7 @@ import type { Config } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
 import { gatewayAuthentication, type SignatureAuthenticator } from './authenticate.js';
 import { namespaceOf } from './journal.js';
-import { imageHook, scenarioHook, type ImageVerdict, type ScenarioOptions } from './scenario.js';
+import { imageHook, scenarioHook, tokenErrorsOf, type ImageVerdict, type ScenarioOptions } from './scenario.js';
 import { concurrencyGuard, namespaceRateLimit } from './throttle.js';
 
 declare module 'fastify' {
@@ -56,7 +56,21 @@ export interface GatewayOptions extends ScenarioOptions {
 /** Needs @fastify/rate-limit registered on `app` first (see registerRateLimiting). */
 export function createGateway(app: FastifyInstance, options: GatewayOptions): Gateway {
   const { config, clock, state, signature } = options;
-  const auth = gatewayAuthentication({ tokenSecret: config.tokenSecret, clock, signature });
+  const auth = gatewayAuthentication({
+    tokenSecret: config.tokenSecret,
+    clock,
+    signature,
+    tokenErrors: (request) => tokenErrorsOf(request) ?? config.tokenErrors,
+  });
+  // A refusal worded by `X-Mock-Scenario: token-errors=…` is journaled as forced by the scenario.
+  const authenticateToken: Hook = async (request) => {
+    try {
+      await auth.onRequest(request);
+    } catch (error) {
+      if (request.mock && tokenErrorsOf(request)) request.mock.forcedBy = 'scenario';
+      throw error;
+    }
+  };
   const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute) as unknown as Hook;
   const slots = concurrencyGuard(state.concurrency);
 
@@ -74,7 +88,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   };
 
   return {
-    onRequest: [checkNamespace, auth.onRequest],
+    onRequest: [checkNamespace, authenticateToken],
     preValidation(route) {
       const checkSubscription: Hook = async (request) => {
         const { project_id: projectId } = request.params as { project_id: string };

@@ -12,8 +12,10 @@ import type { MockState } from '../admin/state.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { RandomSource } from '../random.js';
 import { outcomeOf, type Fault } from '../scenario/faults.js';
-import { forcedError, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
+import type { TokenErrorFamily } from '../auth/token.js';
+import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
 import { namespaceOf, type Journaling } from './journal.js';
+import { logDropped } from './request-log.js';
 
 export const SCENARIO_HEADER = 'x-mock-scenario';
 
@@ -46,7 +48,7 @@ export async function applyOutcome(
 ): Promise<boolean> {
   if (outcome.delayMs) await options.sleep(outcome.delayMs);
   if (outcome.drop) {
-    request.log.info({ forcedBy: request.mock?.forcedBy }, 'scenario drops the connection');
+    logDropped(request);
     options.journaling.dropped(request);
     reply.hijack();
     reply.raw.destroy();
@@ -81,23 +83,37 @@ function readHeader(request: FastifyRequest): Outcome | undefined {
   }
 }
 
+/**
+ * The token error family the header asks for (`token-errors=…`), read before authentication. A header that does
+ * not parse chooses nothing here; it is refused (AIS.0101) once the caller is authenticated, like any bad scenario.
+ */
+export function tokenErrorsOf(request: FastifyRequest): TokenErrorFamily | undefined {
+  const header = request.headers[SCENARIO_HEADER];
+  if (header === undefined) return undefined;
+  try {
+    return parseScenario(Array.isArray(header) ? header.join(';') : header).tokenErrors;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first moment: the header, else a fault for the next request of this API and project. */
 export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
   const sample = () => options.random.stream('faults').next();
   return async function applyScenario(request, reply) {
     const scenario = readHeader(request);
     let outcome: Outcome | undefined;
-    if (scenario !== undefined) {
+    if (scenario !== undefined && forcesOutcome(scenario)) {
       markForced(request, 'scenario');
       outcome = scenario;
-      request.log.info({ scenario }, 'scenario forces an outcome');
+      request.log.debug({ scenario }, 'scenario forces an outcome');
     } else {
       const project = (request.params as { project_id: string }).project_id;
       const fault = options.state.takeFault(namespaceOf(request), { api: route.api, project }, 'request', sample);
       if (!fault) return;
       markForced(request, fault.id);
       outcome = fromFault(fault, options);
-      request.log.info({ fault: fault.id }, 'admin fault forces an outcome');
+      request.log.debug({ fault: fault.id }, 'admin fault forces an outcome');
     }
     if (await applyOutcome(request, reply, outcome, route, options)) return reply;
     return undefined;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker, type Block, type Line } from 'tesseract.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { OcrEngine, OcrLanguage, OcrLine, OcrRequest, OcrResult } from './engine.js';
+import { warmupRequests } from './warmup-images.js';
 
 const require = createRequire(import.meta.url);
 
@@ -77,6 +78,29 @@ class WorkerPool {
     while (this.slots.length < this.size) this.slots.push({ worker: startWorker(this.lang), busy: false });
     await Promise.all(this.slots.map((s) => s.worker));
   }
+
+  /**
+   * Starts every worker and has each read the warm-up requests once, outside the queue and its timeout (a cold worker's first
+   * recognition is legitimately slow). Jobs that arrive meanwhile wait for the worker to finish.
+   */
+  async warm(requests: OcrRequest[]): Promise<void> {
+    await this.start();
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        slot.busy = true;
+        try {
+          for (const request of requests) await this.recognizeOn(slot, request);
+          this.warmedWorkers++;
+        } finally {
+          slot.busy = false;
+          this.dispatch();
+        }
+      }),
+    );
+  }
+
+  /** Workers that have done their warm-up recognition. */
+  warmedWorkers = 0;
 
   get started(): boolean {
     return this.slots.length > 0;
@@ -153,6 +177,7 @@ class WorkerPool {
 export class TesseractEngine implements OcrEngine {
   private readonly pools: Record<OcrLanguage, WorkerPool>;
   private warmed = false;
+  private warming: Promise<void> | undefined;
 
   constructor(options: TesseractEngineOptions) {
     this.pools = {
@@ -165,10 +190,28 @@ export class TesseractEngine implements OcrEngine {
     return this.pools[request.lang ?? 'eng'].run(request);
   }
 
-  async warm(): Promise<void> {
-    // Arabic is needed only for ID card fronts: its pool starts on first use, keeping start-up short.
-    await this.pools.eng.start();
-    this.warmed = true;
+  /**
+   * Every pool (English and Arabic) starts, and every worker does one real recognition, so the first request
+   * after ready is as fast as the next: starting a worker alone leaves the model's first run, seconds on a busy
+   * machine, to the first client.
+   */
+  warm(): Promise<void> {
+    // Once, however many callers wait (the app at boot, startMockServer); a failed warm-up may be tried again.
+    this.warming ??= Promise.all((Object.keys(this.pools) as OcrLanguage[]).map(async (lang) => this.pools[lang].warm(await warmupRequests(lang)))).then(
+      () => {
+        this.warmed = true;
+      },
+      (error: unknown) => {
+        this.warming = undefined;
+        throw error;
+      },
+    );
+    return this.warming;
+  }
+
+  /** Workers warmed by a recognition, per language. */
+  get warmedWorkers(): Record<OcrLanguage, number> {
+    return { eng: this.pools.eng.warmedWorkers, ara: this.pools.ara.warmedWorkers };
   }
 
   isWarm(): boolean {

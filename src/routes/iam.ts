@@ -65,7 +65,7 @@ const ROLES = [{ id: stableId('role', 'te_admin'), name: 'te_admin' }];
 export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities, tokenId }) => {
   // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    request.log.info({ err: error.message }, 'token request refused');
+    request.log.debug({ err: error.message }, 'token request refused');
     const status = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : 400;
     return reply.code(status).send(iamError(400, 'The request body is malformed or incomplete.'));
   });

@@ -35,7 +35,9 @@ const RequestHeaders = Type.Object({
   'x-sdk-date': Type.Optional(Type.String({ description: 'AK/SK signing time, YYYYMMDDTHHMMSSZ' })),
   authorization: Type.Optional(Type.String({ description: 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…' })),
   'x-mock-scenario': Type.Optional(
-    Type.String({ description: 'Mock only: error=<code>, delay=<n>ms|<n>s, drop (separated by ;) force this outcome' }),
+    Type.String({
+      description: 'Mock only: error=<code>, delay=<n>ms|<n>s, drop (separated by ;) force this outcome; token-errors=apig|modelarts words a token refusal',
+    }),
   ),
   'x-mock-namespace': Type.Optional(
     Type.String({ description: 'Mock only: keeps journal, faults, stubs and counters apart; default the project id' }),

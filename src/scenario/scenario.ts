@@ -7,7 +7,10 @@
  *   error=<catalogue code>   answer that row
  *   delay=<n>ms | delay=<n>s  wait that long first (real time), then go on (or answer the error, or drop)
  *   drop                     close the connection without an answer
+ *   token-errors=apig|modelarts  which family answers a missing or unreadable X-Auth-Token (src/auth/token.ts);
+ *                            read by token authentication, so it reaches requests that never get further
  */
+import { TOKEN_ERROR_FAMILIES, type TokenErrorFamily } from '../auth/token.js';
 import { ApiError, isErrorCode, type ErrorCode } from '../errors/catalogue.js';
 
 /** What a scenario or a fault does to one request. Every part is optional; an empty outcome changes nothing. */
@@ -20,8 +23,15 @@ export interface Outcome {
   drop?: boolean;
 }
 
-/** The header's outcome; kept as its own name for the parser's callers. */
-export type Scenario = Outcome;
+/** The header: an outcome, and optionally the token error family for this request. */
+export interface Scenario extends Outcome {
+  tokenErrors?: TokenErrorFamily;
+}
+
+/** Whether a scenario forces anything beyond choosing the token error family. */
+export function forcesOutcome(scenario: Scenario): boolean {
+  return scenario.error !== undefined || scenario.delayMs !== undefined || scenario.drop === true;
+}
 
 /** Longer delays than this are refused: a test that needs more is better served by a client timeout. */
 export const MAX_DELAY_MS = 5 * 60_000;
@@ -48,7 +58,7 @@ export function parseScenario(text: string): Scenario {
       scenario.drop = true;
       continue;
     }
-    const match = /^([a-z]+)\s*=\s*(\S+)$/i.exec(directive);
+    const match = /^([a-z][a-z-]*)\s*=\s*(\S+)$/i.exec(directive);
     if (!match) throw new ScenarioSyntaxError(`not a directive: "${directive}"`);
     const [, rawName = '', value = ''] = match;
     const name = rawName.toLowerCase();
@@ -59,6 +69,10 @@ export function parseScenario(text: string): Scenario {
       const ms = parseDuration(value);
       if (ms === undefined) throw new ScenarioSyntaxError(`delay must be like 500ms or 2s, at most ${MAX_DELAY_MS / 1000}s: "${value}"`);
       scenario.delayMs = ms;
+    } else if (name === 'token-errors') {
+      const family = TOKEN_ERROR_FAMILIES.find((f) => f === value.toLowerCase());
+      if (!family) throw new ScenarioSyntaxError(`token-errors must be ${TOKEN_ERROR_FAMILIES.join(' or ')}: "${value}"`);
+      scenario.tokenErrors = family;
     } else {
       throw new ScenarioSyntaxError(`unknown directive "${rawName}"`);
     }
