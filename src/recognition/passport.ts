@@ -13,7 +13,7 @@ import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
 import { bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
-import { locateMrz, quadAbove, turnedHalf, type LocatedMrz } from './mrz/locate.js';
+import { locateMrz, quadAbove, squared, turnedHalf, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
@@ -202,6 +202,10 @@ const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? 
 
 /** The printed zone above a TD3 MRZ is about this share of the MRZ's width high (ICAO 9303 data page). */
 const ZONE_ABOVE_MRZ = 0.68;
+/** Printed text may run past the MRZ's ends: the zone is this share of the MRZ's width wider on each side. */
+const ZONE_WIDEN = 0.1;
+/** A page turned less than this (degrees) is read as it lies: tesseract copes, and resampling would blur. */
+const SQUARE_ENOUGH = 2;
 
 interface Located {
   cells: Cell[][];
@@ -215,7 +219,10 @@ interface Located {
  */
 async function readLocated(image: PreparedImage, engine: OcrEngine, found: LocatedMrz): Promise<Located | undefined> {
   const attempt = async (band: PreparedImage, located: LocatedMrz) => {
-    const zone = await cutOut(image, located, quadAbove(located, ZONE_ABOVE_MRZ));
+    // The printed zone keeps the page's own scale and levels: its small print suffers from resampling more than
+    // it gains, and light label ink from a stretch tuned to the MRZ's black.
+    const above = quadAbove(located, ZONE_ABOVE_MRZ, ZONE_WIDEN);
+    const zone = await cutOut(image, located, Math.abs(located.angle) < SQUARE_ENOUGH ? squared(above) : above, located.pitch, { stretch: false });
     const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: zone.png, psm: PageSegmentation.auto })]);
     return cells ? { cells, page } : undefined;
   };

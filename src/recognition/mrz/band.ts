@@ -369,9 +369,9 @@ export function fillersPointLeft(band: PreparedImage): boolean | undefined {
 }
 
 /** A quad cut out upright at the band pitch (or another), contrast stretched. */
-export function cutOut(image: PreparedImage, located: LocatedMrz, quad: Quad, pitch = BAND_PITCH): Promise<PreparedImage> {
+export function cutOut(image: PreparedImage, located: LocatedMrz, quad: Quad, pitch = BAND_PITCH, options = { stretch: true }): Promise<PreparedImage> {
   const { width, height } = cutSize(quad, pitch / located.pitch);
-  return image.warp(quad, width, height, { stretch: true });
+  return image.warp(quad, width, height, options);
 }
 
 /**

@@ -184,6 +184,8 @@ function fieldCandidates(
 
 /** Letters and digits OCR-B prints alike, paired: the check digit tells them apart, and any number of them may be misread. */
 const SHAPE_TWINS: Record<string, string> = { O: '0', '0': 'O', D: '0', Q: '0', I: '1', '1': 'I', B: '8', '8': 'B', S: '5', '5': 'S', Z: '2', '2': 'Z', G: '6', '6': 'G' };
+/** OCR-B draws these nearly alike, and OCR swaps them even when sure; the other twins it tells apart when sure. */
+const CLOSE_TWINS = new Set(['O', '0', 'D', 'Q', 'I', '1']);
 /** At most this many ambiguous positions are enumerated (2^n readings). */
 const MAX_TWIN_POSITIONS = 10;
 
@@ -203,8 +205,9 @@ function twinReadings(chars: readonly string[], confidences: readonly number[], 
       if (mask & (1 << bit)) {
         work[position] = SHAPE_TWINS[chars[position] as string] as string;
         changes++;
-        // Cheap, but dearer where OCR was sure of the shape it saw.
-        cost += 0.05 + 0.15 * (confidences[position] ?? 0.5);
+        // Cheap, but dearer where OCR was sure of the shape it saw, and much dearer for twins OCR-B draws apart.
+        const sure = confidences[position] ?? 0.5;
+        cost += CLOSE_TWINS.has(chars[position] as string) ? 0.05 + 0.15 * sure : 0.2 + 0.6 * sure;
       }
     });
     if (accept(work)) found.push({ chars: work, cost, changes });
@@ -213,20 +216,12 @@ function twinReadings(chars: readonly string[], confidences: readonly number[], 
 }
 
 /**
- * How unlikely a document number looks: issuers print letters first and digits after, and avoid the letters that
- * look like digits. A letter after the first digit, or an O, I, Q or D, makes a reading less likely.
+ * How unlikely a document number looks: issuers avoid the letters that look like digits, so an O, I, Q or D
+ * makes a reading less likely than its digit twin (the check digit tells them apart, but not always: D and 3
+ * weigh the same).
  */
 function documentNumberPrior(chars: readonly string[]): number {
-  let cost = 0;
-  let seenDigit = false;
-  for (const c of chars) {
-    if (/[0-9]/.test(c)) seenDigit = true;
-    else if (/[A-Z]/.test(c)) {
-      if (seenDigit) cost += 0.15;
-      if ('OIQD'.includes(c)) cost += 0.2;
-    }
-  }
-  return cost;
+  return chars.filter((c) => 'OIQD'.includes(c)).length * 0.2;
 }
 
 function fieldText(grid: string[][], line: number, start: number, length: number): string {

@@ -317,3 +317,17 @@ export function cutSize(quad: Quad, scale: number): { width: number; height: num
   const [tl, tr, , bl] = quad;
   return { width: Math.hypot(tr.x - tl.x, tr.y - tl.y) * scale, height: Math.hypot(bl.x - tl.x, bl.y - tl.y) * scale };
 }
+
+/** The quad's bounding box on whole pixels: a page lying square is cut out without resampling. */
+export function squared(quad: Quad): Quad {
+  const left = Math.floor(Math.min(...quad.map((p) => p.x)));
+  const right = Math.ceil(Math.max(...quad.map((p) => p.x)));
+  const top = Math.floor(Math.min(...quad.map((p) => p.y)));
+  const bottom = Math.ceil(Math.max(...quad.map((p) => p.y)));
+  return [
+    { x: left, y: top },
+    { x: right, y: top },
+    { x: right, y: bottom },
+    { x: left, y: bottom },
+  ];
+}
