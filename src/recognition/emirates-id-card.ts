@@ -16,6 +16,7 @@ import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
+import { associateLabels, labelWordsOf, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
@@ -362,13 +363,25 @@ const asDigits = (text: string) => [...text].map((c) => DIGIT_LOOKALIKES[c] ?? c
 
 /** A printed card date, DD/MM/YYYY (or run together), to YYYY-MM-DD; undefined when not a date. */
 export function parseCardDate(text: string): string | undefined {
+  const named = monthNamed(text);
   const t = asDigits(text).replace(/\s+/g, '');
-  const m = /(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  const m = named ?? /(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
   if (!m) return undefined;
   const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1900 || year > 2200 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** `12 MAY 1990` (or `12MAY1990`, `12 May 1990`) as [, day, month, year]; OCR's 0/O and 1/I are mapped in the numbers. */
+function monthNamed(text: string): [string, string, string, string] | undefined {
+  const m = /([0-9OoIlSBZ|]{1,2})\s*[-/.]?\s*([A-Za-z]{3})[A-Za-z]*\.?\s*[-/.]?\s*([0-9OoIlSBZ|]{4})/.exec(text);
+  if (!m) return undefined;
+  const month = MONTH_NAMES.indexOf((m[2] ?? '').toUpperCase().replace(/0/g, 'O'));
+  if (month < 0) return undefined;
+  return [m[0], asDigits(m[1] ?? ''), String(month + 1), asDigits(m[3] ?? '')];
 }
 
 function parseSex(text: string): string | undefined {
@@ -419,6 +432,94 @@ export function detectSide(evidence: SideEvidence): Side | undefined {
 }
 
 // ---- front ----
+
+/** Print on every front that is never a field's value: the card's titles and the specimen notice. */
+const HEADING_WORDS = /^(?:UNITED|ARAB|EMIRATES|IDENTITY|IDENTIFICATION|CARD|RESIDENT|STATE|GOVERNMENT|FEDERAL|AUTHORITY|SYNTHETIC|SPECIMEN|DOCUMENT|NOT|AN)$/i;
+const NAME_WORD = /^[A-Za-z][A-Za-z'’.-]*,?$/;
+
+/** A name from the start of some words: plain words, however unsure OCR was of capitalised ones. */
+function takeName(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  const h = median(words.map((w) => height(w.bbox)));
+  let start = 0;
+  // A short lower-case word before capitalised ones is a remnant of a label in the other script ("al", "awl").
+  while (start < words.length - 1 && /^[a-z]{1,4}$/.test(words[start]?.text ?? '') && /^[A-Z]/.test(words[start + 1]?.text ?? '')) start++;
+  const value: OcrWord[] = [];
+  for (const word of words.slice(start)) {
+    const previous = value.at(-1);
+    if (previous && word.bbox.x0 - previous.bbox.x1 > 2.2 * h) break;
+    const capitalised = /^[A-Z][A-Za-z]+$/.test(word.text);
+    if (!NAME_WORD.test(word.text) || (word.confidence < 0.3 && !capitalised)) break;
+    value.push(word);
+  }
+  if (value.length === 0 || value.every((w) => HEADING_WORDS.test(w.text))) return undefined;
+  return { text: value.map((w) => w.text).join(' '), used: start + value.length };
+}
+
+/** A nationality: the one to three words that come closest to a table entry, else the plain words as read. */
+function takeNationality(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  let best: { text: string; used: number; distance: number } | undefined;
+  for (let end = 1; end <= Math.min(3, words.length); end++) {
+    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    const match = matchEnglishNationality(text);
+    if (match && (!best || match.distance < best.distance)) best = { text, used: end, distance: match.distance };
+  }
+  return best ?? takeName(words);
+}
+
+/** A date: the fewest words from the start that read as a card date. */
+function takeDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  for (let end = 1; end <= Math.min(4, words.length); end++) {
+    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    if (parseCardDate(text)) return { text, used: end };
+  }
+  return undefined;
+}
+
+function takeSex(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  const text = (words[0]?.text ?? '').replace(/[^A-Za-z]/g, '');
+  return VALUE_WORD.sex.test(text) ? { text, used: 1 } : undefined;
+}
+
+/** The front's labelled fields; the other labels only end values. */
+const FRONT_FIELDS: readonly LabelledField[] = [
+  { field: 'name', label: LABELS.name, take: takeName },
+  { field: 'nationality', label: LABELS.nationality, take: takeNationality },
+  { field: 'date_of_birth', label: LABELS.date_of_birth, take: takeDate },
+  { field: 'expiry_date', label: LABELS.expiry_date, take: takeDate },
+  { field: 'sex', label: LABELS.sex, take: takeSex },
+];
+const FRONT_OTHER_LABELS: readonly RegExp[] = [LABELS.id_number, LABELS.card_number, ...OTHER_LABELS];
+
+/**
+ * The name on a card that prints no label for it: the largest print of two or more capitalised name words that
+ * no label claimed and that is neither a heading nor a nationality.
+ */
+function unlabelledName(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>, labelWords: ReadonlySet<OcrWord>): LabelledValue | undefined {
+  const candidates: { value: LabelledValue; size: number }[] = [];
+  for (const line of lines) {
+    const h = height(line.bbox);
+    let run: OcrWord[] = [];
+    const flush = () => {
+      const words = run;
+      run = [];
+      if (words.length < 2 || words.some((w) => claimed.has(w.bbox) || labelWords.has(w) || HEADING_WORDS.test(w.text))) return;
+      if (!words.every((w) => /^[A-Z][A-Za-z'’-]*$/.test(w.text) && w.confidence >= 0.7)) return;
+      const value = toValue(words);
+      const nationality = matchEnglishNationality(value.text);
+      if (nationality && nationality.distance < 0.25) return;
+      candidates.push({ value, size: median(words.map((w) => height(w.bbox))) });
+    };
+    for (const word of line.words) {
+      const previous = run.at(-1);
+      if (previous && word.bbox.x0 - previous.bbox.x1 > 2.2 * Math.min(h, height(word.bbox) * 1.5)) flush();
+      if (NAME_WORD.test(word.text)) run.push(word);
+      else flush();
+    }
+    flush();
+  }
+  const largest = Math.max(0, ...candidates.map((c) => c.size));
+  return candidates.filter((c) => c.size >= largest * 0.85).sort((a, b) => a.value.bbox.y0 - b.value.bbox.y0)[0]?.value;
+}
 
 interface Values {
   values: Partial<Record<Field, string>>;
@@ -559,28 +660,48 @@ function arabicValue(tokens: ArabicStrip['tokens']): ArabicValue | undefined {
  * strip to its left on the same row, or the strip below it. Failing a label, the unlabelled strip nearest the
  * English value's row.
  */
-function findArabicValue(strips: readonly ArabicStrip[], field: keyof typeof ARABIC_LABELS, englishRow: BoundingBox | undefined): ArabicValue | undefined {
+function findArabicValue(strips: readonly ArabicStrip[], field: keyof typeof ARABIC_LABELS, englishRow: BoundingBox | undefined, english?: string): ArabicValue | undefined {
   const labelled = strips.map((strip) => ({ strip, label: stripLabel(strip) }));
   for (const { strip, label } of labelled) {
     if (label?.label !== field) continue;
     const rest = arabicValue(strip.tokens.slice(label.end));
     if (rest) return rest;
+    // A label alone: its value is the nearest unlabelled strip on its row (either side: a bilingual English label
+    // puts the English between them), or else the strip just below it.
     const labelBox = strip.tokens[label.end - 1]?.bbox ?? strip.bbox;
     const h = height(labelBox);
-    const next = strips
-      .filter((s) => s !== strip)
-      .filter((s) => (Math.abs(centreY(s.bbox) - centreY(labelBox)) < h && s.bbox.x1 < labelBox.x0) || (s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h))
-      .sort((a, b) => a.bbox.y0 - b.bbox.y0 || b.bbox.x1 - a.bbox.x1)[0];
-    const below = next && arabicValue(next.tokens);
-    if (below) return below;
+    const unlabelled = labelled.filter((l) => l.strip !== strip && !l.label).map((l) => l.strip);
+    const sameRow = unlabelled
+      .filter((s) => Math.abs(centreY(s.bbox) - centreY(labelBox)) < h)
+      .sort((a, b) => Math.min(Math.abs(a.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - a.bbox.x1)) - Math.min(Math.abs(b.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - b.bbox.x1)));
+    const below = unlabelled.filter((s) => s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h).sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    for (const next of [...sameRow, ...below]) {
+      const value = arabicValue(next.tokens);
+      if (value) return value;
+    }
   }
   if (!englishRow) return undefined;
-  // No label read: the unlabelled Arabic strip nearest the English value, if it reads as words.
-  return labelled
+  // No label read: among the unlabelled strips, the one whose reading fits the field (a nationality in the table,
+  // a spelling of the English name), else the nearest to the English value's row.
+  const values = labelled
     .filter(({ label }) => !label)
-    .sort((a, b) => Math.abs(centreY(a.strip.bbox) - centreY(englishRow)) - Math.abs(centreY(b.strip.bbox) - centreY(englishRow)))
-    .map(({ strip }) => arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)))
-    .find((value) => value && (field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4));
+    .map(({ strip }) => ({ strip, value: arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)) }))
+    .filter((v): v is { strip: ArabicStrip; value: ArabicValue } => v.value !== undefined)
+    .filter(({ value }) => field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4);
+  const distance = (strip: ArabicStrip) => Math.abs(centreY(strip.bbox) - centreY(englishRow)) / Math.max(1, height(englishRow));
+  const fit = ({ strip, value }: { strip: ArabicStrip; value: ArabicValue }): number => {
+    if (field === 'nationality') {
+      const match = matchArabicNationality(value.text);
+      return (match && match.distance <= 0.4 ? match.distance : 1) + distance(strip) * 0.05;
+    }
+    const words = Math.max(1, (english ?? '').split(/\s+/).length);
+    const spelling = english ? closestSpelling(nameSpellings(english), cleanArabicName(value.text)).cost / words : 0;
+    // A nationality is not a name.
+    const nationality = matchArabicNationality(value.text);
+    return Math.min(spelling, 3) / 3 + (nationality && nationality.distance < 0.2 ? 1 : 0) + distance(strip) * 0.05;
+  };
+  const best = values.map((v) => ({ value: v.value, fit: fit(v) })).sort((a, b) => a.fit - b.fit)[0];
+  return best && (field !== 'nationality' || best.fit < 1) ? best.value : undefined;
 }
 
 /** Reads a strip with the Arabic model, as one line. */
@@ -611,28 +732,6 @@ function stripsNear(strips: readonly BoundingBox[], anchors: readonly BoundingBo
 /** Keeps the case the card prints: a capitalised reading snaps to the table's spelling in capitals. */
 function inPrintedCase(read: string, canonical: string): string {
   return read === read.toUpperCase() ? canonical.toUpperCase() : canonical;
-}
-
-/**
- * The English nationality: the labelled value, or, when that names no nationality in the table (a bilingual
- * line such as "Nationality / الجنسية: India / الهند" reads as Latin garbage around the name), the run of one to
- * three words after the label that comes closest to a table entry.
- */
-function findEnglishNationality(lines: readonly OcrLine[]): LabelledValue | undefined {
-  const labelled = findLabelledValue(lines, 'nationality', 'text');
-  if (labelled && matchEnglishNationality(labelled.text)) return labelled;
-  let best: { value: LabelledValue; distance: number } | undefined;
-  for (const hit of findLabels(lines, LABELS.nationality, 'nationality')) {
-    const words = hit.line.words.slice(hit.last + 1).map(cleanWord).filter((w) => /[A-Za-z]/.test(w.text));
-    for (let start = 0; start < words.length; start++) {
-      for (let end = start + 1; end <= Math.min(words.length, start + 3); end++) {
-        const value = toValue(words.slice(start, end));
-        const match = matchEnglishNationality(value.text);
-        if (match && (!best || match.distance < best.distance)) best = { value, distance: match.distance };
-      }
-    }
-  }
-  return best?.value ?? labelled;
 }
 
 function nationalityValues(english: LabelledValue | undefined, arabic: ArabicValue | undefined): Values {
@@ -718,7 +817,14 @@ function hasInk(image: PreparedImage, box: BoundingBox): boolean {
  * A labelled value the page pass did not read (a lone letter dropped by segmentation, blurred digits): the spot
  * where it must be, after the label on its line or under it, read again on its own with the value's alphabet.
  */
-async function rereadLabelled(image: PreparedImage, engine: OcrEngine, lines: readonly OcrLine[], field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind): Promise<LabelledValue | undefined> {
+async function rereadLabelled(
+  image: PreparedImage,
+  engine: OcrEngine,
+  lines: readonly OcrLine[],
+  field: 'sex' | 'date_of_birth' | 'expiry_date',
+  kind: ValueKind,
+  labelsUnder = false,
+): Promise<LabelledValue | undefined> {
   const label = findLabels(lines, LABELS[field], field)[0];
   if (!label) return undefined;
   const h = height(label.bbox);
@@ -730,8 +836,9 @@ async function rereadLabelled(image: PreparedImage, engine: OcrEngine, lines: re
     (after[0]?.bbox.x0 ?? Infinity) - label.bbox.x1 < 3 * h && !ALL_LABELS.some((l) => new RegExp(`^\\W*(?:${l.source})`, 'i').test(rest));
   const beside = { x0: label.bbox.x1, x1: label.bbox.x1 + width, y0: label.bbox.y0 - h * 0.4, y1: label.bbox.y1 + h * 0.4 };
   const under = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y1, y1: label.bbox.y1 + 2.4 * h };
+  const overLabel = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y0 - 2.4 * h, y1: label.bbox.y0 };
   // The likelier spot first; the other only if that one holds no value.
-  for (const box of inline ? [beside, under] : [under, beside]) {
+  for (const box of inline ? [beside, under] : labelsUnder ? [overLabel, beside] : [under, beside]) {
     if (!hasInk(image, box)) continue;
     // Binarised: tesseract's own threshold loses a lone letter on a small, noisy crop.
     const result = await engine.recognize({
@@ -773,34 +880,44 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
     out.confidence[field] = confidence;
   };
 
-  const name = findLabelledValue(lines, 'name', 'text');
-  const englishNationality = findEnglishNationality(lines);
+  const found = associateLabels(lines, FRONT_FIELDS, FRONT_OTHER_LABELS);
+  const labelled = (field: string): LabelledValue | undefined => {
+    const value = found.get(field);
+    return value && { text: value.text, confidence: value.confidence, bbox: value.bbox };
+  };
+  // Labels over their values rather than under (or beside): where a second look at a missing value goes.
+  const placements = [...found.values()].map((v) => v.placement);
+  const over = placements.filter((p) => p === 'above').length > placements.filter((p) => p === 'below').length;
+  const labelledName = labelled('name');
+  const claimed = new Set([...found.values()].flatMap((v) => v.words.map((w) => w.bbox)));
+  const name = labelledName ?? unlabelledName(lines, claimed, labelWordsOf(lines, [...FRONT_FIELDS.map((f) => f.label), ...FRONT_OTHER_LABELS]));
+  const englishNationality = labelled('nationality');
   const nameAnchor = name?.bbox ?? findLabels(lines, LABELS.name, 'name')[0]?.bbox;
   const nationalityAnchor = englishNationality?.bbox ?? findLabels(lines, LABELS.nationality, 'nationality')[0]?.bbox;
   const anchors = [nameAnchor, nationalityAnchor].filter((b): b is BoundingBox => b !== undefined);
   // Arabic runs on its own worker: read the Arabic strips while the English worker takes any second looks.
   const arabicStrips = Promise.all(stripsNear(foreignStrips(lines), anchors).map((box) => readArabicStrip(image, engine, box)));
   arabicStrips.catch(() => undefined);
-  const labelled = (field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind) => {
-    const found = findLabelledValue(lines, field, kind);
-    const usable = found && (kind !== 'date' || parseCardDate(found.text));
-    return usable ? Promise.resolve(found) : rereadLabelled(image, engine, lines, field, kind);
+  const orReread = (field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind) => {
+    const value = labelled(field);
+    return value ? Promise.resolve(value) : rereadLabelled(image, engine, lines, field, kind, over);
   };
   const [id, sex, birth, expiry] = await Promise.all([
     readIdNumber(image, engine, lines, evidence),
-    labelled('sex', 'sex'),
-    labelled('date_of_birth', 'date'),
-    labelled('expiry_date', 'date'),
+    orReread('sex', 'sex'),
+    orReread('date_of_birth', 'date'),
+    orReread('expiry_date', 'date'),
   ]);
 
   if (id) set('id_number', formatIdNumber(id.digits), id.confidence);
-  if (name) set('name', name.text, Math.min(0.95, name.confidence));
+  // A name no label vouches for is less certain than a labelled one.
+  if (name) set('name', name.text, Math.min(labelledName ? 0.95 : 0.85, name.confidence));
   if (birth) set('date_of_birth', parseCardDate(birth.text), Math.min(0.9, birth.confidence));
   if (expiry) set('expiry_date', parseCardDate(expiry.text), Math.min(0.9, expiry.confidence));
   if (sex) set('sex', parseSex(sex.text), Math.min(0.9, sex.confidence));
 
   const strips = await arabicStrips;
-  let arabicName = findArabicValue(strips, 'name', nameAnchor);
+  let arabicName = findArabicValue(strips, 'name', nameAnchor, name?.text);
   let arabicNationality = findArabicValue(strips, 'nationality', nationalityAnchor);
   // An Arabic line the English pass missed altogether: read the rows around the English value, and only then
   // the whole card.
@@ -809,8 +926,8 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
   const missing = [...(arabicName ? [] : [nameAnchor]), ...(needNationality ? [nationalityAnchor] : [])];
   if (missing.length && missing.every((a) => a !== undefined)) {
     const around = await readArabicAround(image, engine, missing as BoundingBox[]);
-    arabicName ??= findArabicValue(around, 'name', undefined);
-    if (needNationality) arabicNationality ??= findArabicValue(around, 'nationality', undefined);
+    arabicName ??= findArabicValue(around, 'name', nameAnchor, name?.text);
+    if (needNationality) arabicNationality ??= findArabicValue(around, 'nationality', nationalityAnchor);
   }
   if (!arabicName || (needNationality && !arabicNationality)) {
     const page = await readArabicPage(image, engine);
