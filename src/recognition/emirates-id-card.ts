@@ -52,7 +52,8 @@ const LABELS = {
   // OCR reads "ID" as "1D", "lD" or "10" often enough to allow for it.
   id_number: /\b(?:I\.?D\.?|[1l]D|10|Identity)\s*(?:Number|No\.?|Card\s*No\.?)/i,
   name: /\bName\b/i,
-  nationality: /\bNationality\b|\bNational\w*\b/i,
+  // Small label print: "Nationatny", "RATIONALITY".
+  nationality: /\bNationality\b|\bNational\w*\b|\b[NR]ation[a-z]{2,}\b|\bNat\w*ality\b/i,
   // Small label print loses letters: "Date of Beth" is still the birth date, "Explry" still the expiry.
   date_of_birth: /\bDate\s*[o0]f\s*(?!Iss|Exp)\w+|\bBirth\s*Date\b|\bD\.?O\.?B\.?(?=\s|:|$)/i,
   expiry_date: /\bExp[a-z]{2,}(?:\s*Date)?\b|\bDate\s*[o0]f\s*Exp\w*/i,
@@ -484,9 +485,9 @@ function takeSex(words: readonly OcrWord[]): { text: string; used: number } | un
 const FRONT_FIELDS: readonly LabelledField[] = [
   { field: 'name', label: LABELS.name, take: takeName },
   { field: 'nationality', label: LABELS.nationality, take: takeNationality },
-  { field: 'date_of_birth', label: LABELS.date_of_birth, take: takeDate },
-  { field: 'expiry_date', label: LABELS.expiry_date, take: takeDate },
-  { field: 'sex', label: LABELS.sex, take: takeSex },
+  { field: 'date_of_birth', label: LABELS.date_of_birth, take: takeDate, distinctive: true },
+  { field: 'expiry_date', label: LABELS.expiry_date, take: takeDate, distinctive: true },
+  { field: 'sex', label: LABELS.sex, take: takeSex, distinctive: true },
 ];
 const FRONT_OTHER_LABELS: readonly RegExp[] = [LABELS.id_number, LABELS.card_number, ...OTHER_LABELS];
 
@@ -650,8 +651,8 @@ function arabicValue(tokens: ArabicStrip['tokens']): ArabicValue | undefined {
     value.push(token);
   }
   const text = value.map((t) => t.text).join(' ');
-  // A lone letter is a speck or a stroke of the label, not a value.
-  if (text.length < 2) return undefined;
+  // A lone letter is a speck or a stroke of the label, not a value; nor is a label read on its own.
+  if (text.length < 2 || classifyArabicLabel(text, 0.2)) return undefined;
   return { text, confidence: mean(value.map((t) => t.confidence)), bbox: union(value.map((t) => t.bbox)) };
 }
 

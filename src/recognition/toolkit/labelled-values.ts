@@ -21,6 +21,11 @@ export interface LabelledField {
    * returned and how many words it used.
    */
   take(words: readonly OcrWord[]): { text: string; used: number } | undefined;
+  /**
+   * The value's shape cannot be mistaken for other print (a date, a sex letter): a value OCR read unsure is still
+   * taken rather than stepped over as another script's line.
+   */
+  distinctive?: boolean;
 }
 
 export type Placement = 'beside' | 'below' | 'above';
@@ -180,7 +185,7 @@ export function associateLabels(lines: readonly OcrLine[], fields: readonly Labe
         // Far beyond the label: another field's print.
         if (gap > 4.5) return undefined;
         // Other print between label and value (an Arabic line) is stepped over; a line holding a label is not.
-        if (words.every(isGarbage)) continue;
+        if (words.every(isGarbage) && !(spec.distinctive && spec.take(words))) continue;
         if (line.words.some((w) => labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1)) return undefined;
         // The value starts in the label's column, not far to its right.
         if ((words[0]?.bbox.x0 ?? 0) > hit.bbox.x1 + 2 * h) return undefined;
