@@ -8,7 +8,7 @@
  *   name and nationality, and the Arabic name is checked against the spellings the English name allows.
  * See docs/recognition.md, "Emirates ID card".
  */
-import { Type, type TString } from '@sinclair/typebox';
+import { Type, type TOptional, type TString } from '@sinclair/typebox';
 import { parse as parseMrz } from 'mrz';
 import { ApiError } from '../errors/catalogue.js';
 import type { PreparedImage, Region } from '../image/prepare.js';
@@ -16,7 +16,7 @@ import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
-import { associateLabels, labelWordsOf, type LabelledField } from './toolkit/labelled-values.js';
+import { associateLabels, labelWordsOf, type FoundValue, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
@@ -113,14 +113,22 @@ const ARABIC_SAME_SKELETON = ['بتثنيىئ', 'جحخ', 'دذ', 'رز', 'سش'
 /** Other pairs OCR confuses in a naskh face such as Amiri. */
 const ARABIC_LOOKALIKES = ['هب', 'مه', 'كل', 'فغ', 'قو', 'عه', 'يا'];
 
+/**
+ * The fields a result carries for each side, as the reference's examples do: a front answers with the front's
+ * fields, a back with the back's, each with its confidence (0 and `""` when the side shows it but it was not read).
+ */
+export const SIDE_FIELDS: Readonly<Record<Side, readonly Exclude<Field, 'side'>[]>> = {
+  front: ['id_number', 'name_arabic', 'name', 'nationality_arabic', 'nationality', 'sex', 'date_of_birth', 'expiry_date'],
+  back: ['id_number', 'name', 'nationality', 'sex', 'date_of_birth', 'expiry_date', 'card_number', 'country_code', 'machinecode1', 'machinecode2', 'machinecode3', 'laser_number'],
+};
+
 export const EmiratesIdResultSchema = Type.Object({
-  ...(Object.fromEntries(
-    EMIRATES_ID_FIELDS.map((f) => [f, f === 'side' ? Type.Union([Type.Literal('front'), Type.Literal('back')]) : Type.String()]),
-  ) as Record<Field, TString>),
+  side: Type.Union([Type.Literal('front'), Type.Literal('back')]),
+  ...(Object.fromEntries(EMIRATES_ID_FIELDS.filter((f) => f !== 'side').map((f) => [f, Type.Optional(Type.String())])) as Record<Exclude<Field, 'side'>, TOptional<TString>>),
   confidence: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
 });
 
-export type EmiratesIdResult = Record<Exclude<Field, 'side'>, string> & { side: Side; confidence: Confidence };
+export type EmiratesIdResult = Partial<Record<Exclude<Field, 'side'>, string>> & { side: Side; confidence: Confidence };
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
@@ -490,6 +498,11 @@ const FRONT_FIELDS: readonly LabelledField[] = [
   { field: 'sex', label: LABELS.sex, take: takeSex, distinctive: true },
 ];
 const FRONT_OTHER_LABELS: readonly RegExp[] = [LABELS.id_number, LABELS.card_number, ...OTHER_LABELS];
+
+/** The front's labelled values found on the page's lines, whatever the design does with its labels. */
+export function associateFront(lines: readonly OcrLine[]): Map<string, FoundValue> {
+  return associateLabels(lines, FRONT_FIELDS, FRONT_OTHER_LABELS);
+}
 
 /**
  * The name on a card that prints no label for it: the largest print of two or more capitalised name words that
@@ -881,7 +894,7 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
     out.confidence[field] = confidence;
   };
 
-  const found = associateLabels(lines, FRONT_FIELDS, FRONT_OTHER_LABELS);
+  const found = associateFront(lines);
   const labelled = (field: string): LabelledValue | undefined => {
     const value = found.get(field);
     return value && { text: value.text, confidence: value.confidence, bbox: value.bbox };
@@ -1502,8 +1515,14 @@ function crossCheckDate(out: Values, lines: readonly OcrLine[], field: 'date_of_
 
 // ---- the document type ----
 
+/** The side the request names; `""` (or none) asks for automatic detection. */
 function requestedSide(options: Record<string, unknown>): Side | undefined {
   return options.side === 'front' || options.side === 'back' ? options.side : undefined;
+}
+
+/** Whether the page shows anything of `side`: an MRZ line for the back; the ID number or a front label for the front. */
+function showsSide(evidence: SideEvidence, side: Side): boolean {
+  return side === 'back' ? evidence.mrzLines.length > 0 : evidence.idNumbers.length > 0 || evidence.frontLabels > 0;
 }
 
 async function recognizeEmiratesId({ image, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
@@ -1512,36 +1531,38 @@ async function recognizeEmiratesId({ image, engine, now, options }: RecognitionI
   // close under Arabic ones, while a single block keeps every line (columns are split by gaps later).
   const page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
   const evidence = gatherEvidence(page.lines);
-  // The image decides; the request's `side` only breaks a tie when the text shows neither side.
-  const side = detectSide(evidence) ?? requested;
+  // A side the request names is the side read. An image that plainly shows the other side (and nothing of the
+  // side asked for) has none of the fields asked for: AIS.0104, as for any image without them.
+  const seen = detectSide(evidence);
+  const side = requested ?? seen;
   if (!side) throw ApiError.of('AIS.0104');
+  if (requested && seen && seen !== requested && !showsSide(evidence, requested)) throw ApiError.of('AIS.0104');
 
   let read: Values | undefined;
   if (side === 'back') {
     read = await recognizeBack(image, engine, page, evidence, now);
   } else {
     read = await recognizeFront(image, engine, page, evidence);
-    if (!read.values.id_number && !read.values.name && evidence.frontLabels < 2) read = undefined;
+    // Refused only when no field at all was found.
+    if (!SIDE_FIELDS.front.some((f) => read?.values[f])) read = undefined;
   }
   if (!read) throw ApiError.of('AIS.0104');
 
-  const result = { side } as EmiratesIdResult;
+  const fields: Partial<Record<Field, string>> = {};
   const confidence: Confidence = {};
-  for (const field of EMIRATES_ID_FIELDS) {
-    if (field === 'side') continue;
+  for (const field of SIDE_FIELDS[side]) {
     const value = read.values[field] ?? '';
-    result[field] = value;
+    fields[field] = value;
     confidence[field] = value ? round(read.confidence[field] ?? 0) : 0;
   }
-  result.confidence = confidence;
-  return result;
+  return { ...fields, side, confidence };
 }
 
 export const emiratesIdCard: DocumentType<EmiratesIdResult> = {
   api: 'emirates-id-card',
   title: 'emirates-id-card',
   limits: { maxSide: 8192, formats: ALL_FORMATS },
-  requestFields: { side: Type.Optional(Type.Union([Type.Literal('front'), Type.Literal('back')])) },
+  requestFields: { side: Type.Optional(Type.Union([Type.Literal('front'), Type.Literal('back'), Type.Literal('')])) },
   resultSchema: EmiratesIdResultSchema,
   recognize: recognizeEmiratesId,
 };

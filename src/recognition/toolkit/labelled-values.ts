@@ -201,7 +201,9 @@ export function associateLabels(lines: readonly OcrLine[], fields: readonly Labe
   // The page's convention: the side where most labels find their nearest value.
   let votes = 0;
   for (const { below, above } of vertical) {
-    if (below && (!above || below.gap <= above.gap)) votes++;
+    // A label halfway between two values votes for neither.
+    if (below && above && Math.abs(below.gap - above.gap) <= 0.2 * Math.max(below.gap, above.gap, 0.5)) continue;
+    if (below && (!above || below.gap < above.gap)) votes++;
     else if (above) votes--;
   }
   const preferred: Placement = votes >= 0 ? 'below' : 'above';
