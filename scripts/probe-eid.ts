@@ -1,14 +1,13 @@
 /**
  * A quick accuracy probe for the Emirates ID recogniser over generated cards of every design:
- * `npx tsx scripts/probe-eid.ts [--side front|back] [--set own|held|all] [--levels clean,medium,heavy,photo] [--n 3] [--verbose]`.
+ * `npx tsx scripts/probe-eid.ts [--side front|back] [--set own|held|all] [--levels clean,medium,heavy,photo] [--n 3] [--orientation 0] [--design id] [--verbose]`.
  *
  * Prints, per side × set (own designs / held back) × level: fields right, documents fully right, refusals, and
- * fields returned at confidence ≥ 0.9 that are wrong. Images are generated here, never committed. The `photo`
- * level needs the capture-conditions module (src/fixtures/capture.ts); without it that level is skipped.
+ * fields returned at confidence ≥ 0.9 that are wrong. Images are generated here (src/fixtures/capture.ts for the
+ * levels and `--orientation 90|180|270`), never committed.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { degrade } from '../src/fixtures/degrade.js';
+import { capture, type Orientation } from '../src/fixtures/capture.js';
 import { emiratesIdBenchSet, type EmiratesIdBenchCase } from '../src/fixtures/emirates-id.js';
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
@@ -24,19 +23,14 @@ const { values: args } = parseArgs({
     design: { type: 'string' },
     'give-side': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    orientation: { type: 'string', default: '0' },
   },
 });
 
 type Level = 'clean' | 'medium' | 'heavy' | 'photo';
-type Capture = (image: Buffer, level: string, options: { seed: number }) => Promise<Buffer>;
-const captureModule = new URL('../src/fixtures/capture.ts', import.meta.url);
-const capture: Capture | undefined = existsSync(captureModule)
-  ? ((await import(captureModule.href)) as { capture: Capture }).capture
-  : undefined;
 
-async function imageAt(image: Buffer, level: Level, seed: number): Promise<Buffer | undefined> {
-  if (capture) return capture(image, level, { seed });
-  return level === 'photo' ? undefined : degrade(image, level, seed);
+async function imageAt(image: Buffer, level: Level, seed: number): Promise<Buffer> {
+  return capture(image, level, { seed, orientation: Number(args.orientation) as Orientation });
 }
 
 const side = args.side as 'front' | 'back' | undefined;
@@ -71,7 +65,6 @@ for (const c of cases) {
   const fixture = await c.render();
   for (const level of levels) {
     const bytes = await imageAt(fixture.image, level, c.seed);
-    if (!bytes) continue;
     const key = `${c.side} | ${c.heldBack ? 'held back' : 'own'} | ${level}`;
     const t = tallyOf(key);
     t.docs++;

@@ -16,6 +16,7 @@ import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
+import { estimateSkew } from './toolkit/page-skew.js';
 import { associateLabels, labelWordsOf, type FoundValue, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
@@ -1525,12 +1526,37 @@ function showsSide(evidence: SideEvidence, side: Side): boolean {
   return side === 'back' ? evidence.mrzLines.length > 0 : evidence.idNumbers.length > 0 || evidence.frontLabels > 0;
 }
 
-async function recognizeEmiratesId({ image, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
+/** The page levelled (a photo taken at an angle), then, if it shows nothing, turned over or the other quarter. */
+async function* uprightPages(image: PreparedImage): AsyncGenerator<PreparedImage> {
+  const level = async (page: PreparedImage) => {
+    const skew = estimateSkew(page.pixels, page.width, page.height);
+    return Math.abs(skew.angle) >= 1 ? page.turned(-skew.angle) : page;
+  };
+  const skew = estimateSkew(image.pixels, image.width, image.height);
+  if (skew.vertical) {
+    yield await level(await image.turned(-90));
+    yield await level(await image.turned(90));
+    return;
+  }
+  const levelled = Math.abs(skew.angle) >= 1 ? await image.turned(-skew.angle) : image;
+  yield levelled;
+  yield await levelled.turned(180);
+}
+
+async function recognizeEmiratesId({ image: received, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
   const requested = requestedSide(options);
   // One block rather than automatic layout: page layout analysis drops or truncates English lines that sit
   // close under Arabic ones, while a single block keeps every line (columns are split by gaps later).
-  const page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
-  const evidence = gatherEvidence(page.lines);
+  let image = received;
+  let page: OcrResult | undefined;
+  let evidence: SideEvidence | undefined;
+  for await (const candidate of uprightPages(received)) {
+    image = candidate;
+    page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
+    evidence = gatherEvidence(page.lines);
+    if (detectSide(evidence) || (requested && showsSide(evidence, requested))) break;
+  }
+  if (!page || !evidence) throw ApiError.of('AIS.0104');
   // A side the request names is the side read. An image that plainly shows the other side (and nothing of the
   // side asked for) has none of the fields asked for: AIS.0104, as for any image without them.
   const seen = detectSide(evidence);
