@@ -505,6 +505,46 @@ export function associateFront(lines: readonly OcrLine[]): Map<string, FoundValu
   return associateLabels(lines, FRONT_FIELDS, FRONT_OTHER_LABELS);
 }
 
+/** A nationality no label vouches for: one to three words, off the card's title, that name a table entry almost exactly. */
+function unlabelledNationality(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>): LabelledValue | undefined {
+  let best: { value: LabelledValue; distance: number } | undefined;
+  for (const line of lines) {
+    if (line.words.some((w) => /^(?:IDENTITY|CARD|RESIDENT)$/i.test(w.text))) continue;
+    const words = line.words.map(cleanWord);
+    for (let start = 0; start < words.length; start++) {
+      for (let end = start + 1; end <= Math.min(words.length, start + 3); end++) {
+        const run = words.slice(start, end);
+        if (run.some((w) => claimed.has(w.bbox) || w.confidence < 0.8 || HEADING_WORDS.test(w.text))) continue;
+        const value = toValue(run);
+        const match = matchEnglishNationality(value.text);
+        if (match && match.distance <= 0.12 && (!best || match.distance < best.distance)) best = { value: { ...value, confidence: Math.min(0.8, value.confidence) }, distance: match.distance };
+      }
+    }
+  }
+  return best?.value;
+}
+
+/** Every date on the page that no label claimed, earliest first. */
+function unlabelledDates(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>): { iso: string; year: number; confidence: number }[] {
+  const dates: { iso: string; year: number; confidence: number }[] = [];
+  for (const line of lines) {
+    const words = line.words.map(cleanWord);
+    for (let i = 0; i < words.length; i++) {
+      for (const length of [1, 3]) {
+        const run = words.slice(i, i + length);
+        if (run.length < length || run.some((w) => claimed.has(w.bbox))) continue;
+        const iso = parseCardDate(run.map((w) => w.text).join(' '));
+        if (iso && (length === 1 ? /^[0-9OoIlSBZ|]{1,2}[/.\-]/.test(run[0]?.text ?? '') : true)) {
+          dates.push({ iso, year: Number(iso.slice(0, 4)), confidence: mean(run.map((w) => w.confidence)) });
+          i += length - 1;
+          break;
+        }
+      }
+    }
+  }
+  return dates.sort((a, b) => a.iso.localeCompare(b.iso));
+}
+
 /**
  * The name on a card that prints no label for it: the largest print of two or more capitalised name words that
  * no label claimed and that is neither a heading nor a nationality.
@@ -906,7 +946,7 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
   const labelledName = labelled('name');
   const claimed = new Set([...found.values()].flatMap((v) => v.words.map((w) => w.bbox)));
   const name = labelledName ?? unlabelledName(lines, claimed, labelWordsOf(lines, [...FRONT_FIELDS.map((f) => f.label), ...FRONT_OTHER_LABELS]));
-  const englishNationality = labelled('nationality');
+  const englishNationality = labelled('nationality') ?? unlabelledNationality(lines, claimed);
   const nameAnchor = name?.bbox ?? findLabels(lines, LABELS.name, 'name')[0]?.bbox;
   const nationalityAnchor = englishNationality?.bbox ?? findLabels(lines, LABELS.nationality, 'nationality')[0]?.bbox;
   const anchors = [nameAnchor, nationalityAnchor].filter((b): b is BoundingBox => b !== undefined);
@@ -930,6 +970,19 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
   if (birth) set('date_of_birth', parseCardDate(birth.text), Math.min(0.9, birth.confidence));
   if (expiry) set('expiry_date', parseCardDate(expiry.text), Math.min(0.9, expiry.confidence));
   if (sex) set('sex', parseSex(sex.text), Math.min(0.9, sex.confidence));
+  // No label for them read at all: dates and sex known by their shape, less certain than labelled ones.
+  const dateLabels = [LABELS.date_of_birth, LABELS.expiry_date, OTHER_LABELS[0] as RegExp].some((l) => findLabels(lines, l, 'date').length > 0);
+  if (!dateLabels && !birth && !expiry) {
+    const dates = unlabelledDates(lines, claimed);
+    const first = dates[0];
+    const last = dates.at(-1);
+    if (first && first.year <= 2015) set('date_of_birth', first.iso, Math.min(0.7, first.confidence));
+    if (last && dates.length >= 2 && last.year >= 2010) set('expiry_date', last.iso, Math.min(0.7, last.confidence));
+  }
+  if (!sex && findLabels(lines, LABELS.sex, 'sex').length === 0) {
+    const lone = lines.flatMap((l) => l.words).filter((w) => /^[MF]$/.test(w.text) && w.confidence >= 0.6 && !claimed.has(w.bbox));
+    if (lone.length === 1 && lone[0]) set('sex', lone[0].text, Math.min(0.7, lone[0].confidence));
+  }
 
   const strips = await arabicStrips;
   let arabicName = findArabicValue(strips, 'name', nameAnchor, name?.text);
@@ -1526,6 +1579,22 @@ function showsSide(evidence: SideEvidence, side: Side): boolean {
   return side === 'back' ? evidence.mrzLines.length > 0 : evidence.idNumbers.length > 0 || evidence.frontLabels > 0;
 }
 
+/**
+ * Where the card is when it fills a small part of the frame (its text within about half the frame's width and
+ * two thirds of its height): the box of the confidently read words, widened to take in the card's edges (photo,
+ * Arabic, margins), as a region of the page. Undefined otherwise.
+ */
+function textFocus(lines: readonly OcrLine[], image: PreparedImage): Region | undefined {
+  const words = lines.flatMap((l) => l.words).filter((w) => w.confidence >= 0.8 && /^[A-Za-z0-9/-]{2,}$/.test(w.text));
+  if (words.length < 3) return undefined;
+  const box = union(words.map((w) => w.bbox));
+  const width = box.x1 - box.x0;
+  if (width >= 0.55 * image.width || box.y1 - box.y0 >= 0.65 * image.height) return undefined;
+  const padX = Math.max(width * 0.4, 40);
+  const padY = Math.max((box.y1 - box.y0) * 0.35, 40);
+  return regionOf(image, box, padX, padY);
+}
+
 /** The page levelled (a photo taken at an angle), then, if it shows nothing, turned over or the other quarter. */
 async function* uprightPages(image: PreparedImage): AsyncGenerator<PreparedImage> {
   const level = async (page: PreparedImage) => {
@@ -1557,6 +1626,19 @@ async function recognizeEmiratesId({ image: received, engine, now, options }: Re
     if (detectSide(evidence) || (requested && showsSide(evidence, requested))) break;
   }
   if (!page || !evidence) throw ApiError.of('AIS.0104');
+  // A card photographed from afar (on a table, in a hand) fills a small part of the frame: its small print reads
+  // better cut out and enlarged, at the cost of one more page read, only then.
+  const focus = textFocus(page.lines, image);
+  if (focus) {
+    const cropped = await image.turned(0, focus);
+    const closer = await engine.recognize({ image: cropped.png, psm: PageSegmentation.singleBlock });
+    const closerEvidence = gatherEvidence(closer.lines);
+    if (detectSide(closerEvidence) || (requested && showsSide(closerEvidence, requested))) {
+      image = cropped;
+      page = closer;
+      evidence = closerEvidence;
+    }
+  }
   // A side the request names is the side read. An image that plainly shows the other side (and nothing of the
   // side asked for) has none of the fields asked for: AIS.0104, as for any image without them.
   const seen = detectSide(evidence);
