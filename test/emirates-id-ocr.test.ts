@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmiratesId } from '../src/fixtures/emirates-id.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { EMIRATES_ID_FIELDS } from '../src/recognition/emirates-id-card.js';
+import { SIDE_FIELDS } from '../src/recognition/emirates-id-card.js';
 import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from './helper.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
@@ -31,7 +31,7 @@ describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-
       method: 'POST',
       url: EID_PATH,
       headers: { 'x-auth-token': token },
-      payload: { image: image.toString('base64'), ...(side ? { side } : {}) },
+      payload: { image: image.toString('base64'), ...(side !== undefined ? { side } : {}) },
     });
 
   async function recognise(image: Buffer, side?: string): Promise<Result> {
@@ -40,12 +40,14 @@ describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-
     return response.json().result as Result;
   }
 
-  /** Every field the fixture's expected JSON names, and every other field empty with confidence 0. */
+  /** Exactly the fields of the side read, as the fixture's expected JSON names them, each with a confidence. */
   function expectFieldByField(result: Result, expected: Record<string, string>): void {
     const { confidence, ...fields } = result;
-    expect(Object.keys(fields).sort()).toEqual([...EMIRATES_ID_FIELDS].sort());
-    for (const field of EMIRATES_ID_FIELDS) expect(fields[field], field).toBe(expected[field] ?? '');
-    for (const field of EMIRATES_ID_FIELDS.filter((f) => f !== 'side')) {
+    const side = expected.side as 'front' | 'back';
+    expect(Object.keys(fields).sort()).toEqual(['side', ...SIDE_FIELDS[side]].sort());
+    expect(Object.keys(confidence).sort()).toEqual([...SIDE_FIELDS[side]].sort());
+    for (const field of Object.keys(fields)) expect(fields[field], field).toBe(expected[field] ?? '');
+    for (const field of SIDE_FIELDS[side]) {
       expect(confidence[field], field).toBeGreaterThanOrEqual(0);
       expect(confidence[field], field).toBeLessThanOrEqual(1);
       if (fields[field] === '') expect(confidence[field], field).toBe(0);
@@ -70,13 +72,17 @@ describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-
     expect(result.confidence.machinecode1).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('answers for the side the image shows when the request names the other one', async () => {
-    const result = await recognise(fixture('e02-clean.png'), 'front');
-    expect(result.side).toBe('back');
-    expect(result.card_number).toBe(expectedOf('e02-clean.png').card_number);
-    const front = await recognise(fixture('e07-clean.png'), 'back');
-    expect(front.side).toBe('front');
-    expect(front.id_number).toBe(expectedOf('e07-clean.png').id_number);
+  it('honours a side that is given: the other side shows none of its fields (AIS.0104)', async () => {
+    for (const [file, side] of [['e02-clean.png', 'front'], ['e07-clean.png', 'back']] as const) {
+      const response = await send(fixture(file), side);
+      expect(response.statusCode, file).toBe(400);
+      expect(response.json().error_code).toBe('AIS.0104');
+    }
+  });
+
+  it('detects the side when the request sends an empty side', async () => {
+    const result = await recognise(fixture('e02-clean.png'), '');
+    expectFieldByField(result, expectedOf('e02-clean.png'));
   });
 
   it('reports a printed ID number that fails its Luhn check with confidence below 0.9', async () => {

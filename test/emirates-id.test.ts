@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OcrLine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
 import {
+  associateFront,
   correctIdNumber,
   detectSide,
   findIdNumbers,
@@ -12,6 +13,7 @@ import {
   gatherEvidence,
   parseCardDate,
   reconcileArabicName,
+  SIDE_FIELDS,
 } from '../src/recognition/emirates-id-card.js';
 import { luhnValid } from '../src/recognition/luhn.js';
 import { matchArabicNationality, matchEnglishNationality, NATIONALITIES, nationalityByCode } from '../src/recognition/nationalities.js';
@@ -204,9 +206,39 @@ describe('POST /v2/{project_id}/ocr/emirates-id-card without tesseract', () => {
     expect(result.confidence.nationality).toBeGreaterThanOrEqual(0.9);
     expect(result.confidence.nationality_arabic).toBeLessThan(result.confidence.nationality);
     expect(result.confidence.nationality_arabic).toBeLessThanOrEqual(0.6);
-    // The back's fields are present and empty, with confidence 0.
-    expect(result.card_number).toBe('');
-    expect(result.confidence.card_number).toBe(0);
+    // The front's fields only, as the reference's examples answer, each with a confidence.
+    expect(result).not.toHaveProperty('card_number');
+    expect(Object.keys(result.confidence).sort()).toEqual([...SIDE_FIELDS.front].sort());
     await app.close();
+  });
+
+  it('takes an empty side as automatic detection', async () => {
+    const english = lines(['ID Number', '784-1990-1234567-6', 'Name: Saleef Tamran', 'Nationality: Egypt']);
+    const engine = new ScriptedEngine((request: OcrRequest): OcrResult =>
+      request.lang === 'ara' ? { text: '', confidence: 0, lines: [] } : { text: '', confidence: 0.95, lines: english },
+    );
+    const { app } = await buildTestApp({ engine });
+    const token = await getToken(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: EID_PATH,
+      headers: { 'x-auth-token': token },
+      payload: { image: (await samplePng(400, 250)).toString('base64'), side: '' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().result).toMatchObject({ side: 'front', name: 'Saleef Tamran' });
+    await app.close();
+  });
+
+  it('reads the front whatever the label placement: beside, under or over the value, or none for the name', () => {
+    const fields = (rows: string[]) => {
+      const found = associateFront(lines(rows));
+      return Object.fromEntries([...found].map(([field, value]) => [field, value.text]));
+    };
+    expect(fields(['Name', 'Saleef Tamran', 'Nationality', 'Egypt'])).toEqual({ name: 'Saleef Tamran', nationality: 'Egypt' });
+    expect(fields(['Saleef Tamran', 'Name', 'Egypt', 'Nationality'])).toEqual({ name: 'Saleef Tamran', nationality: 'Egypt' });
+    expect(fields(['Name: Saleef Tamran', 'Nationality / الجنسية: Egypt'])).toEqual({ name: 'Saleef Tamran', nationality: 'Egypt' });
+    // An Arabic line between label and value reads as low-confidence garbage and is stepped over.
+    expect(fields(['Name', 'wor@0.2 ote@0.1', 'Saleef Tamran'])).toEqual({ name: 'Saleef Tamran' });
   });
 });

@@ -148,6 +148,50 @@ export class PreparedImage {
     return PreparedImage.fromPixels(out, w, h);
   }
 
+  /**
+   * The page turned clockwise by `degrees` about its centre (the corners filled with the page's median grey), then
+   * cut to `crop` (fractions of the turned page) when given, and brought to working resolution like any page.
+   */
+  async turned(degrees: number, crop?: Region): Promise<PreparedImage> {
+    const fill = this.medianLevel();
+    let pipeline = sharp(this.pixels, { raw: { width: this.width, height: this.height, channels: 1 } }).rotate(degrees, { background: { r: fill, g: fill, b: fill } });
+    if (crop) {
+      const turned = await pipeline.raw().toBuffer({ resolveWithObject: true });
+      const { width, height } = turned.info;
+      const left = clamp(Math.round(crop.left * width), 0, width - 1);
+      const top = clamp(Math.round(crop.top * height), 0, height - 1);
+      pipeline = sharp(turned.data, { raw: { width, height, channels: turned.info.channels } }).extract({
+        left,
+        top,
+        width: clamp(Math.round(crop.width * width), 1, width - left),
+        height: clamp(Math.round(crop.height * height), 1, height - top),
+      });
+    }
+    const cut = await pipeline.grayscale().raw().toBuffer({ resolveWithObject: true });
+    const targetWidth = Math.min(MAX_WORKING_WIDTH, Math.max(MIN_WORKING_WIDTH, cut.info.width));
+    const { data, info } = await sharp(cut.data, { raw: { width: cut.info.width, height: cut.info.height, channels: cut.info.channels } })
+      .resize({ width: targetWidth, kernel: 'lanczos3' })
+      .grayscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+    return new PreparedImage(png, info.width, info.height, pixels, levelStats(pixels).mean);
+  }
+
+  private medianLevel(): number {
+    const histogram = new Uint32Array(256);
+    const step = Math.max(1, Math.floor(this.pixels.length / 50_000));
+    let count = 0;
+    for (let i = 0; i < this.pixels.length; i += step, count++) histogram[this.pixels[i] ?? 0] = (histogram[this.pixels[i] ?? 0] ?? 0) + 1;
+    let seen = 0;
+    for (let level = 0; level < 256; level++) {
+      seen += histogram[level] ?? 0;
+      if (seen * 2 >= count) return level;
+    }
+    return 255;
+  }
+
   /** A region of the page as PNG, ready for the OCR engine. */
   async region(region: Region, options: RegionOptions = {}): Promise<Buffer> {
     const left = clamp(Math.round(region.left * this.width), 0, this.width - 1);

@@ -8,7 +8,7 @@
  *   name and nationality, and the Arabic name is checked against the spellings the English name allows.
  * See docs/recognition.md, "Emirates ID card".
  */
-import { Type, type TString } from '@sinclair/typebox';
+import { Type, type TOptional, type TString } from '@sinclair/typebox';
 import { parse as parseMrz } from 'mrz';
 import { ApiError } from '../errors/catalogue.js';
 import type { PreparedImage, Region } from '../image/prepare.js';
@@ -16,6 +16,8 @@ import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
+import { estimateSkew } from './toolkit/page-skew.js';
+import { associateLabels, labelWordsOf, type FoundValue, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
@@ -52,7 +54,8 @@ const LABELS = {
   // OCR reads "ID" as "1D", "lD" or "10" often enough to allow for it.
   id_number: /\b(?:I\.?D\.?|[1l]D|10|Identity)\s*(?:Number|No\.?|Card\s*No\.?)/i,
   name: /\bName\b/i,
-  nationality: /\bNationality\b|\bNational\w*\b/i,
+  // Small label print: "Nationatny", "RATIONALITY".
+  nationality: /\bNationality\b|\bNational\w*\b|\b[NR]ation[a-z]{2,}\b|\bNat\w*ality\b/i,
   // Small label print loses letters: "Date of Beth" is still the birth date, "Explry" still the expiry.
   date_of_birth: /\bDate\s*[o0]f\s*(?!Iss|Exp)\w+|\bBirth\s*Date\b|\bD\.?O\.?B\.?(?=\s|:|$)/i,
   expiry_date: /\bExp[a-z]{2,}(?:\s*Date)?\b|\bDate\s*[o0]f\s*Exp\w*/i,
@@ -112,14 +115,22 @@ const ARABIC_SAME_SKELETON = ['بتثنيىئ', 'جحخ', 'دذ', 'رز', 'سش'
 /** Other pairs OCR confuses in a naskh face such as Amiri. */
 const ARABIC_LOOKALIKES = ['هب', 'مه', 'كل', 'فغ', 'قو', 'عه', 'يا'];
 
+/**
+ * The fields a result carries for each side, as the reference's examples do: a front answers with the front's
+ * fields, a back with the back's, each with its confidence (0 and `""` when the side shows it but it was not read).
+ */
+export const SIDE_FIELDS: Readonly<Record<Side, readonly Exclude<Field, 'side'>[]>> = {
+  front: ['id_number', 'name_arabic', 'name', 'nationality_arabic', 'nationality', 'sex', 'date_of_birth', 'expiry_date'],
+  back: ['id_number', 'name', 'nationality', 'sex', 'date_of_birth', 'expiry_date', 'card_number', 'country_code', 'machinecode1', 'machinecode2', 'machinecode3', 'laser_number'],
+};
+
 export const EmiratesIdResultSchema = Type.Object({
-  ...(Object.fromEntries(
-    EMIRATES_ID_FIELDS.map((f) => [f, f === 'side' ? Type.Union([Type.Literal('front'), Type.Literal('back')]) : Type.String()]),
-  ) as Record<Field, TString>),
+  side: Type.Union([Type.Literal('front'), Type.Literal('back')]),
+  ...(Object.fromEntries(EMIRATES_ID_FIELDS.filter((f) => f !== 'side').map((f) => [f, Type.Optional(Type.String())])) as Record<Exclude<Field, 'side'>, TOptional<TString>>),
   confidence: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
 });
 
-export type EmiratesIdResult = Record<Exclude<Field, 'side'>, string> & { side: Side; confidence: Confidence };
+export type EmiratesIdResult = Partial<Record<Exclude<Field, 'side'>, string>> & { side: Side; confidence: Confidence };
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
@@ -363,13 +374,25 @@ const asDigits = (text: string) => [...text].map((c) => DIGIT_LOOKALIKES[c] ?? c
 
 /** A printed card date, DD/MM/YYYY (or run together), to YYYY-MM-DD; undefined when not a date. */
 export function parseCardDate(text: string): string | undefined {
+  const named = monthNamed(text);
   const t = asDigits(text).replace(/\s+/g, '');
-  const m = /(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  const m = named ?? /(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
   if (!m) return undefined;
   const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1900 || year > 2200 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** `12 MAY 1990` (or `12MAY1990`, `12 May 1990`) as [, day, month, year]; OCR's 0/O and 1/I are mapped in the numbers. */
+function monthNamed(text: string): [string, string, string, string] | undefined {
+  const m = /([0-9OoIlSBZ|]{1,2})\s*[-/.]?\s*([A-Za-z]{3})[A-Za-z]*\.?\s*[-/.]?\s*([0-9OoIlSBZ|]{4})/.exec(text);
+  if (!m) return undefined;
+  const month = MONTH_NAMES.indexOf((m[2] ?? '').toUpperCase().replace(/0/g, 'O'));
+  if (month < 0) return undefined;
+  return [m[0], asDigits(m[1] ?? ''), String(month + 1), asDigits(m[3] ?? '')];
 }
 
 function parseSex(text: string): string | undefined {
@@ -420,6 +443,139 @@ export function detectSide(evidence: SideEvidence): Side | undefined {
 }
 
 // ---- front ----
+
+/** Print on every front that is never a field's value: the card's titles and the specimen notice. */
+const HEADING_WORDS = /^(?:UNITED|ARAB|EMIRATES|IDENTITY|IDENTIFICATION|CARD|RESIDENT|STATE|GOVERNMENT|FEDERAL|AUTHORITY|SYNTHETIC|SPECIMEN|DOCUMENT|NOT|AN)$/i;
+const NAME_WORD = /^[A-Za-z][A-Za-z'’.-]*,?$/;
+
+/** A name from the start of some words: plain words, however unsure OCR was of capitalised ones. */
+function takeName(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  const h = median(words.map((w) => height(w.bbox)));
+  let start = 0;
+  // A short lower-case word before capitalised ones is a remnant of a label in the other script ("al", "awl").
+  while (start < words.length - 1 && /^[a-z]{1,4}$/.test(words[start]?.text ?? '') && /^[A-Z]/.test(words[start + 1]?.text ?? '')) start++;
+  const value: OcrWord[] = [];
+  for (const word of words.slice(start)) {
+    const previous = value.at(-1);
+    if (previous && word.bbox.x0 - previous.bbox.x1 > 2.2 * h) break;
+    const capitalised = /^[A-Z][A-Za-z]+$/.test(word.text);
+    if (!NAME_WORD.test(word.text) || (word.confidence < 0.3 && !capitalised)) break;
+    value.push(word);
+  }
+  if (value.length === 0 || value.every((w) => HEADING_WORDS.test(w.text))) return undefined;
+  return { text: value.map((w) => w.text).join(' '), used: start + value.length };
+}
+
+/** A nationality: the one to three words that come closest to a table entry, else the plain words as read. */
+function takeNationality(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  let best: { text: string; used: number; distance: number } | undefined;
+  for (let end = 1; end <= Math.min(3, words.length); end++) {
+    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    const match = matchEnglishNationality(text);
+    if (match && (!best || match.distance < best.distance)) best = { text, used: end, distance: match.distance };
+  }
+  return best ?? takeName(words);
+}
+
+/** A date: the fewest words from the start that read as a card date. */
+function takeDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  for (let end = 1; end <= Math.min(4, words.length); end++) {
+    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    if (parseCardDate(text)) return { text, used: end };
+  }
+  return undefined;
+}
+
+function takeSex(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  const text = (words[0]?.text ?? '').replace(/[^A-Za-z]/g, '');
+  return VALUE_WORD.sex.test(text) ? { text, used: 1 } : undefined;
+}
+
+/** The front's labelled fields; the other labels only end values. */
+const FRONT_FIELDS: readonly LabelledField[] = [
+  { field: 'name', label: LABELS.name, take: takeName },
+  { field: 'nationality', label: LABELS.nationality, take: takeNationality },
+  { field: 'date_of_birth', label: LABELS.date_of_birth, take: takeDate, distinctive: true },
+  { field: 'expiry_date', label: LABELS.expiry_date, take: takeDate, distinctive: true },
+  { field: 'sex', label: LABELS.sex, take: takeSex, distinctive: true },
+];
+const FRONT_OTHER_LABELS: readonly RegExp[] = [LABELS.id_number, LABELS.card_number, ...OTHER_LABELS];
+
+/** The front's labelled values found on the page's lines, whatever the design does with its labels. */
+export function associateFront(lines: readonly OcrLine[]): Map<string, FoundValue> {
+  return associateLabels(lines, FRONT_FIELDS, FRONT_OTHER_LABELS);
+}
+
+/** A nationality no label vouches for: one to three words, off the card's title, that name a table entry almost exactly. */
+function unlabelledNationality(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>): LabelledValue | undefined {
+  let best: { value: LabelledValue; distance: number } | undefined;
+  for (const line of lines) {
+    if (line.words.some((w) => /^(?:IDENTITY|CARD|RESIDENT)$/i.test(w.text))) continue;
+    const words = line.words.map(cleanWord);
+    for (let start = 0; start < words.length; start++) {
+      for (let end = start + 1; end <= Math.min(words.length, start + 3); end++) {
+        const run = words.slice(start, end);
+        if (run.some((w) => claimed.has(w.bbox) || w.confidence < 0.8 || HEADING_WORDS.test(w.text))) continue;
+        const value = toValue(run);
+        const match = matchEnglishNationality(value.text);
+        if (match && match.distance <= 0.12 && (!best || match.distance < best.distance)) best = { value: { ...value, confidence: Math.min(0.8, value.confidence) }, distance: match.distance };
+      }
+    }
+  }
+  return best?.value;
+}
+
+/** Every date on the page that no label claimed, earliest first. */
+function unlabelledDates(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>): { iso: string; year: number; confidence: number }[] {
+  const dates: { iso: string; year: number; confidence: number }[] = [];
+  for (const line of lines) {
+    const words = line.words.map(cleanWord);
+    for (let i = 0; i < words.length; i++) {
+      for (const length of [1, 3]) {
+        const run = words.slice(i, i + length);
+        if (run.length < length || run.some((w) => claimed.has(w.bbox))) continue;
+        const iso = parseCardDate(run.map((w) => w.text).join(' '));
+        if (iso && (length === 1 ? /^[0-9OoIlSBZ|]{1,2}[/.\-]/.test(run[0]?.text ?? '') : true)) {
+          dates.push({ iso, year: Number(iso.slice(0, 4)), confidence: mean(run.map((w) => w.confidence)) });
+          i += length - 1;
+          break;
+        }
+      }
+    }
+  }
+  return dates.sort((a, b) => a.iso.localeCompare(b.iso));
+}
+
+/**
+ * The name on a card that prints no label for it: the largest print of two or more capitalised name words that
+ * no label claimed and that is neither a heading nor a nationality.
+ */
+function unlabelledName(lines: readonly OcrLine[], claimed: ReadonlySet<BoundingBox>, labelWords: ReadonlySet<OcrWord>): LabelledValue | undefined {
+  const candidates: { value: LabelledValue; size: number }[] = [];
+  for (const line of lines) {
+    const h = height(line.bbox);
+    let run: OcrWord[] = [];
+    const flush = () => {
+      const words = run;
+      run = [];
+      if (words.length < 2 || words.some((w) => claimed.has(w.bbox) || labelWords.has(w) || HEADING_WORDS.test(w.text))) return;
+      if (!words.every((w) => /^[A-Z][A-Za-z'’-]*$/.test(w.text) && w.confidence >= 0.7)) return;
+      const value = toValue(words);
+      const nationality = matchEnglishNationality(value.text);
+      if (nationality && nationality.distance < 0.25) return;
+      candidates.push({ value, size: median(words.map((w) => height(w.bbox))) });
+    };
+    for (const word of line.words) {
+      const previous = run.at(-1);
+      if (previous && word.bbox.x0 - previous.bbox.x1 > 2.2 * Math.min(h, height(word.bbox) * 1.5)) flush();
+      if (NAME_WORD.test(word.text)) run.push(word);
+      else flush();
+    }
+    flush();
+  }
+  const largest = Math.max(0, ...candidates.map((c) => c.size));
+  return candidates.filter((c) => c.size >= largest * 0.85).sort((a, b) => a.value.bbox.y0 - b.value.bbox.y0)[0]?.value;
+}
 
 interface Values {
   values: Partial<Record<Field, string>>;
@@ -550,8 +706,8 @@ function arabicValue(tokens: ArabicStrip['tokens']): ArabicValue | undefined {
     value.push(token);
   }
   const text = value.map((t) => t.text).join(' ');
-  // A lone letter is a speck or a stroke of the label, not a value.
-  if (text.length < 2) return undefined;
+  // A lone letter is a speck or a stroke of the label, not a value; nor is a label read on its own.
+  if (text.length < 2 || classifyArabicLabel(text, 0.2)) return undefined;
   return { text, confidence: mean(value.map((t) => t.confidence)), bbox: union(value.map((t) => t.bbox)) };
 }
 
@@ -560,28 +716,48 @@ function arabicValue(tokens: ArabicStrip['tokens']): ArabicValue | undefined {
  * strip to its left on the same row, or the strip below it. Failing a label, the unlabelled strip nearest the
  * English value's row.
  */
-function findArabicValue(strips: readonly ArabicStrip[], field: keyof typeof ARABIC_LABELS, englishRow: BoundingBox | undefined): ArabicValue | undefined {
+function findArabicValue(strips: readonly ArabicStrip[], field: keyof typeof ARABIC_LABELS, englishRow: BoundingBox | undefined, english?: string): ArabicValue | undefined {
   const labelled = strips.map((strip) => ({ strip, label: stripLabel(strip) }));
   for (const { strip, label } of labelled) {
     if (label?.label !== field) continue;
     const rest = arabicValue(strip.tokens.slice(label.end));
     if (rest) return rest;
+    // A label alone: its value is the nearest unlabelled strip on its row (either side: a bilingual English label
+    // puts the English between them), or else the strip just below it.
     const labelBox = strip.tokens[label.end - 1]?.bbox ?? strip.bbox;
     const h = height(labelBox);
-    const next = strips
-      .filter((s) => s !== strip)
-      .filter((s) => (Math.abs(centreY(s.bbox) - centreY(labelBox)) < h && s.bbox.x1 < labelBox.x0) || (s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h))
-      .sort((a, b) => a.bbox.y0 - b.bbox.y0 || b.bbox.x1 - a.bbox.x1)[0];
-    const below = next && arabicValue(next.tokens);
-    if (below) return below;
+    const unlabelled = labelled.filter((l) => l.strip !== strip && !l.label).map((l) => l.strip);
+    const sameRow = unlabelled
+      .filter((s) => Math.abs(centreY(s.bbox) - centreY(labelBox)) < h)
+      .sort((a, b) => Math.min(Math.abs(a.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - a.bbox.x1)) - Math.min(Math.abs(b.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - b.bbox.x1)));
+    const below = unlabelled.filter((s) => s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h).sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    for (const next of [...sameRow, ...below]) {
+      const value = arabicValue(next.tokens);
+      if (value) return value;
+    }
   }
   if (!englishRow) return undefined;
-  // No label read: the unlabelled Arabic strip nearest the English value, if it reads as words.
-  return labelled
+  // No label read: among the unlabelled strips, the one whose reading fits the field (a nationality in the table,
+  // a spelling of the English name), else the nearest to the English value's row.
+  const values = labelled
     .filter(({ label }) => !label)
-    .sort((a, b) => Math.abs(centreY(a.strip.bbox) - centreY(englishRow)) - Math.abs(centreY(b.strip.bbox) - centreY(englishRow)))
-    .map(({ strip }) => arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)))
-    .find((value) => value && (field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4));
+    .map(({ strip }) => ({ strip, value: arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)) }))
+    .filter((v): v is { strip: ArabicStrip; value: ArabicValue } => v.value !== undefined)
+    .filter(({ value }) => field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4);
+  const distance = (strip: ArabicStrip) => Math.abs(centreY(strip.bbox) - centreY(englishRow)) / Math.max(1, height(englishRow));
+  const fit = ({ strip, value }: { strip: ArabicStrip; value: ArabicValue }): number => {
+    if (field === 'nationality') {
+      const match = matchArabicNationality(value.text);
+      return (match && match.distance <= 0.4 ? match.distance : 1) + distance(strip) * 0.05;
+    }
+    const words = Math.max(1, (english ?? '').split(/\s+/).length);
+    const spelling = english ? closestSpelling(nameSpellings(english), cleanArabicName(value.text)).cost / words : 0;
+    // A nationality is not a name.
+    const nationality = matchArabicNationality(value.text);
+    return Math.min(spelling, 3) / 3 + (nationality && nationality.distance < 0.2 ? 1 : 0) + distance(strip) * 0.05;
+  };
+  const best = values.map((v) => ({ value: v.value, fit: fit(v) })).sort((a, b) => a.fit - b.fit)[0];
+  return best && (field !== 'nationality' || best.fit < 1) ? best.value : undefined;
 }
 
 /** Reads a strip with the Arabic model, as one line. */
@@ -612,28 +788,6 @@ function stripsNear(strips: readonly BoundingBox[], anchors: readonly BoundingBo
 /** Keeps the case the card prints: a capitalised reading snaps to the table's spelling in capitals. */
 function inPrintedCase(read: string, canonical: string): string {
   return read === read.toUpperCase() ? canonical.toUpperCase() : canonical;
-}
-
-/**
- * The English nationality: the labelled value, or, when that names no nationality in the table (a bilingual
- * line such as "Nationality / الجنسية: India / الهند" reads as Latin garbage around the name), the run of one to
- * three words after the label that comes closest to a table entry.
- */
-function findEnglishNationality(lines: readonly OcrLine[]): LabelledValue | undefined {
-  const labelled = findLabelledValue(lines, 'nationality', 'text');
-  if (labelled && matchEnglishNationality(labelled.text)) return labelled;
-  let best: { value: LabelledValue; distance: number } | undefined;
-  for (const hit of findLabels(lines, LABELS.nationality, 'nationality')) {
-    const words = hit.line.words.slice(hit.last + 1).map(cleanWord).filter((w) => /[A-Za-z]/.test(w.text));
-    for (let start = 0; start < words.length; start++) {
-      for (let end = start + 1; end <= Math.min(words.length, start + 3); end++) {
-        const value = toValue(words.slice(start, end));
-        const match = matchEnglishNationality(value.text);
-        if (match && (!best || match.distance < best.distance)) best = { value, distance: match.distance };
-      }
-    }
-  }
-  return best?.value ?? labelled;
 }
 
 function nationalityValues(english: LabelledValue | undefined, arabic: ArabicValue | undefined): Values {
@@ -719,7 +873,14 @@ function hasInk(image: PreparedImage, box: BoundingBox): boolean {
  * A labelled value the page pass did not read (a lone letter dropped by segmentation, blurred digits): the spot
  * where it must be, after the label on its line or under it, read again on its own with the value's alphabet.
  */
-async function rereadLabelled(image: PreparedImage, engine: OcrEngine, lines: readonly OcrLine[], field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind): Promise<LabelledValue | undefined> {
+async function rereadLabelled(
+  image: PreparedImage,
+  engine: OcrEngine,
+  lines: readonly OcrLine[],
+  field: 'sex' | 'date_of_birth' | 'expiry_date',
+  kind: ValueKind,
+  labelsUnder = false,
+): Promise<LabelledValue | undefined> {
   const label = findLabels(lines, LABELS[field], field)[0];
   if (!label) return undefined;
   const h = height(label.bbox);
@@ -731,8 +892,9 @@ async function rereadLabelled(image: PreparedImage, engine: OcrEngine, lines: re
     (after[0]?.bbox.x0 ?? Infinity) - label.bbox.x1 < 3 * h && !ALL_LABELS.some((l) => new RegExp(`^\\W*(?:${l.source})`, 'i').test(rest));
   const beside = { x0: label.bbox.x1, x1: label.bbox.x1 + width, y0: label.bbox.y0 - h * 0.4, y1: label.bbox.y1 + h * 0.4 };
   const under = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y1, y1: label.bbox.y1 + 2.4 * h };
+  const overLabel = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y0 - 2.4 * h, y1: label.bbox.y0 };
   // The likelier spot first; the other only if that one holds no value.
-  for (const box of inline ? [beside, under] : [under, beside]) {
+  for (const box of inline ? [beside, under] : labelsUnder ? [overLabel, beside] : [under, beside]) {
     if (!hasInk(image, box)) continue;
     // Binarised: tesseract's own threshold loses a lone letter on a small, noisy crop.
     const result = await engine.recognize({
@@ -774,34 +936,57 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
     out.confidence[field] = confidence;
   };
 
-  const name = findLabelledValue(lines, 'name', 'text');
-  const englishNationality = findEnglishNationality(lines);
+  const found = associateFront(lines);
+  const labelled = (field: string): LabelledValue | undefined => {
+    const value = found.get(field);
+    return value && { text: value.text, confidence: value.confidence, bbox: value.bbox };
+  };
+  // Labels over their values rather than under (or beside): where a second look at a missing value goes.
+  const placements = [...found.values()].map((v) => v.placement);
+  const over = placements.filter((p) => p === 'above').length > placements.filter((p) => p === 'below').length;
+  const labelledName = labelled('name');
+  const claimed = new Set([...found.values()].flatMap((v) => v.words.map((w) => w.bbox)));
+  const name = labelledName ?? unlabelledName(lines, claimed, labelWordsOf(lines, [...FRONT_FIELDS.map((f) => f.label), ...FRONT_OTHER_LABELS]));
+  const englishNationality = labelled('nationality') ?? unlabelledNationality(lines, claimed);
   const nameAnchor = name?.bbox ?? findLabels(lines, LABELS.name, 'name')[0]?.bbox;
   const nationalityAnchor = englishNationality?.bbox ?? findLabels(lines, LABELS.nationality, 'nationality')[0]?.bbox;
   const anchors = [nameAnchor, nationalityAnchor].filter((b): b is BoundingBox => b !== undefined);
   // Arabic runs on its own worker: read the Arabic strips while the English worker takes any second looks.
   const arabicStrips = Promise.all(stripsNear(foreignStrips(lines), anchors).map((box) => readArabicStrip(image, engine, box)));
   arabicStrips.catch(() => undefined);
-  const labelled = (field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind) => {
-    const found = findLabelledValue(lines, field, kind);
-    const usable = found && (kind !== 'date' || parseCardDate(found.text));
-    return usable ? Promise.resolve(found) : rereadLabelled(image, engine, lines, field, kind);
+  const orReread = (field: 'sex' | 'date_of_birth' | 'expiry_date', kind: ValueKind) => {
+    const value = labelled(field);
+    return value ? Promise.resolve(value) : rereadLabelled(image, engine, lines, field, kind, over);
   };
   const [id, sex, birth, expiry] = await Promise.all([
     readIdNumber(image, engine, lines, evidence),
-    labelled('sex', 'sex'),
-    labelled('date_of_birth', 'date'),
-    labelled('expiry_date', 'date'),
+    orReread('sex', 'sex'),
+    orReread('date_of_birth', 'date'),
+    orReread('expiry_date', 'date'),
   ]);
 
   if (id) set('id_number', formatIdNumber(id.digits), id.confidence);
-  if (name) set('name', name.text, Math.min(0.95, name.confidence));
+  // A name no label vouches for is less certain than a labelled one.
+  if (name) set('name', name.text, Math.min(labelledName ? 0.95 : 0.85, name.confidence));
   if (birth) set('date_of_birth', parseCardDate(birth.text), Math.min(0.9, birth.confidence));
   if (expiry) set('expiry_date', parseCardDate(expiry.text), Math.min(0.9, expiry.confidence));
   if (sex) set('sex', parseSex(sex.text), Math.min(0.9, sex.confidence));
+  // No label for them read at all: dates and sex known by their shape, less certain than labelled ones.
+  const dateLabels = [LABELS.date_of_birth, LABELS.expiry_date, OTHER_LABELS[0] as RegExp].some((l) => findLabels(lines, l, 'date').length > 0);
+  if (!dateLabels && !birth && !expiry) {
+    const dates = unlabelledDates(lines, claimed);
+    const first = dates[0];
+    const last = dates.at(-1);
+    if (first && first.year <= 2015) set('date_of_birth', first.iso, Math.min(0.7, first.confidence));
+    if (last && dates.length >= 2 && last.year >= 2010) set('expiry_date', last.iso, Math.min(0.7, last.confidence));
+  }
+  if (!sex && findLabels(lines, LABELS.sex, 'sex').length === 0) {
+    const lone = lines.flatMap((l) => l.words).filter((w) => /^[MF]$/.test(w.text) && w.confidence >= 0.6 && !claimed.has(w.bbox));
+    if (lone.length === 1 && lone[0]) set('sex', lone[0].text, Math.min(0.7, lone[0].confidence));
+  }
 
   const strips = await arabicStrips;
-  let arabicName = findArabicValue(strips, 'name', nameAnchor);
+  let arabicName = findArabicValue(strips, 'name', nameAnchor, name?.text);
   let arabicNationality = findArabicValue(strips, 'nationality', nationalityAnchor);
   // An Arabic line the English pass missed altogether: read the rows around the English value, and only then
   // the whole card.
@@ -810,8 +995,8 @@ async function recognizeFront(image: PreparedImage, engine: OcrEngine, page: Ocr
   const missing = [...(arabicName ? [] : [nameAnchor]), ...(needNationality ? [nationalityAnchor] : [])];
   if (missing.length && missing.every((a) => a !== undefined)) {
     const around = await readArabicAround(image, engine, missing as BoundingBox[]);
-    arabicName ??= findArabicValue(around, 'name', undefined);
-    if (needNationality) arabicNationality ??= findArabicValue(around, 'nationality', undefined);
+    arabicName ??= findArabicValue(around, 'name', nameAnchor, name?.text);
+    if (needNationality) arabicNationality ??= findArabicValue(around, 'nationality', nationalityAnchor);
   }
   if (!arabicName || (needNationality && !arabicNationality)) {
     const page = await readArabicPage(image, engine);
@@ -1229,46 +1414,109 @@ function crossCheckDate(out: Values, lines: readonly OcrLine[], field: 'date_of_
 
 // ---- the document type ----
 
+/** The side the request names; `""` (or none) asks for automatic detection. */
 function requestedSide(options: Record<string, unknown>): Side | undefined {
   return options.side === 'front' || options.side === 'back' ? options.side : undefined;
 }
 
-async function recognizeEmiratesId({ image, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
+/** Whether the page shows anything of `side`: an MRZ line for the back; the ID number or a front label for the front. */
+function showsSide(evidence: SideEvidence, side: Side): boolean {
+  return side === 'back' ? evidence.mrzLines.length > 0 : evidence.idNumbers.length > 0 || evidence.frontLabels > 0;
+}
+
+/**
+ * Where the card is when it fills a small part of the frame (its text within about half the frame's width and
+ * two thirds of its height): the box of the confidently read words, widened to take in the card's edges (photo,
+ * Arabic, margins), as a region of the page. Undefined otherwise.
+ */
+function textFocus(lines: readonly OcrLine[], image: PreparedImage): Region | undefined {
+  const words = lines.flatMap((l) => l.words).filter((w) => w.confidence >= 0.8 && /^[A-Za-z0-9/-]{2,}$/.test(w.text));
+  if (words.length < 3) return undefined;
+  const box = union(words.map((w) => w.bbox));
+  const width = box.x1 - box.x0;
+  if (width >= 0.55 * image.width || box.y1 - box.y0 >= 0.65 * image.height) return undefined;
+  const padX = Math.max(width * 0.4, 40);
+  const padY = Math.max((box.y1 - box.y0) * 0.35, 40);
+  return regionOf(image, box, padX, padY);
+}
+
+/** The page levelled (a photo taken at an angle), then, if it shows nothing, turned over or the other quarter. */
+async function* uprightPages(image: PreparedImage): AsyncGenerator<PreparedImage> {
+  const level = async (page: PreparedImage) => {
+    const skew = estimateSkew(page.pixels, page.width, page.height);
+    return Math.abs(skew.angle) >= 1 ? page.turned(-skew.angle) : page;
+  };
+  const skew = estimateSkew(image.pixels, image.width, image.height);
+  if (skew.vertical) {
+    yield await level(await image.turned(-90));
+    yield await level(await image.turned(90));
+    return;
+  }
+  const levelled = Math.abs(skew.angle) >= 1 ? await image.turned(-skew.angle) : image;
+  yield levelled;
+  yield await levelled.turned(180);
+}
+
+async function recognizeEmiratesId({ image: received, engine, now, options }: RecognitionInput): Promise<EmiratesIdResult> {
   const requested = requestedSide(options);
   // One block rather than automatic layout: page layout analysis drops or truncates English lines that sit
   // close under Arabic ones, while a single block keeps every line (columns are split by gaps later).
-  const page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
-  const evidence = gatherEvidence(page.lines);
-  // The image decides; the request's `side` only breaks a tie when the text shows neither side.
-  const side = detectSide(evidence) ?? (locateTd1(image) ? 'back' : undefined) ?? requested;
+  let image = received;
+  let page: OcrResult | undefined;
+  let evidence: SideEvidence | undefined;
+  for await (const candidate of uprightPages(received)) {
+    image = candidate;
+    page = await engine.recognize({ image: image.png, psm: PageSegmentation.singleBlock });
+    evidence = gatherEvidence(page.lines);
+    if (detectSide(evidence) || (requested && showsSide(evidence, requested))) break;
+  }
+  if (!page || !evidence) throw ApiError.of('AIS.0104');
+  // A card photographed from afar (on a table, in a hand) fills a small part of the frame: its small print reads
+  // better cut out and enlarged, at the cost of one more page read, only then.
+  const focus = textFocus(page.lines, image);
+  if (focus) {
+    const cropped = await image.turned(0, focus);
+    const closer = await engine.recognize({ image: cropped.png, psm: PageSegmentation.singleBlock });
+    const closerEvidence = gatherEvidence(closer.lines);
+    if (detectSide(closerEvidence) || (requested && showsSide(closerEvidence, requested))) {
+      image = cropped;
+      page = closer;
+      evidence = closerEvidence;
+    }
+  }
+  // A side the request names is the side read. An image that plainly shows the other side (and nothing of the
+  // side asked for) has none of the fields asked for: AIS.0104, as for any image without them.
+  // A TD1 MRZ on the pixels shows a back whatever OCR made of the page.
+  const seen = detectSide(evidence) ?? (locateTd1(received) ? 'back' : undefined);
+  const side = requested ?? seen;
   if (!side) throw ApiError.of('AIS.0104');
+  if (requested && seen && seen !== requested && !showsSide(evidence, requested)) throw ApiError.of('AIS.0104');
 
   let read: Values | undefined;
   if (side === 'back') {
     read = await recognizeBack(image, engine, page, evidence, now);
   } else {
     read = await recognizeFront(image, engine, page, evidence);
-    if (!read.values.id_number && !read.values.name && evidence.frontLabels < 2) read = undefined;
+    // Refused only when no field at all was found.
+    if (!SIDE_FIELDS.front.some((f) => read?.values[f])) read = undefined;
   }
   if (!read) throw ApiError.of('AIS.0104');
 
-  const result = { side } as EmiratesIdResult;
+  const fields: Partial<Record<Field, string>> = {};
   const confidence: Confidence = {};
-  for (const field of EMIRATES_ID_FIELDS) {
-    if (field === 'side') continue;
+  for (const field of SIDE_FIELDS[side]) {
     const value = read.values[field] ?? '';
-    result[field] = value;
+    fields[field] = value;
     confidence[field] = value ? round(read.confidence[field] ?? 0) : 0;
   }
-  result.confidence = confidence;
-  return result;
+  return { ...fields, side, confidence };
 }
 
 export const emiratesIdCard: DocumentType<EmiratesIdResult> = {
   api: 'emirates-id-card',
   title: 'emirates-id-card',
   limits: { maxSide: 8192, formats: ALL_FORMATS },
-  requestFields: { side: Type.Optional(Type.Union([Type.Literal('front'), Type.Literal('back')])) },
+  requestFields: { side: Type.Optional(Type.Union([Type.Literal('front'), Type.Literal('back'), Type.Literal('')])) },
   resultSchema: EmiratesIdResultSchema,
   recognize: recognizeEmiratesId,
 };

@@ -111,7 +111,8 @@ function loadAssets(dir: URL): Map<string, Asset> {
 /** The values a field's schema enumerates: a union of string literals, or an enum. */
 function valuesOf(schema: TSchema): string[] {
   const options = (schema.anyOf as TSchema[] | undefined)?.map((option) => option.const) ?? (schema.enum as unknown[] | undefined) ?? [];
-  return options.filter((value): value is string => typeof value === 'string');
+  // An empty string ("decide for me", as an ID card's side allows) is what the page's "not sent" choice stands for.
+  return options.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
 function settingsOf(documents: readonly DocumentType[]): Settings {

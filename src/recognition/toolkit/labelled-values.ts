@@ -1,0 +1,243 @@
+/**
+ * Label → value association on OCR text lines, whatever a design does with its labels: the value may follow its
+ * label on the same line ("Name: …"), sit under it, or sit over it (a label printed under its value), with other
+ * print (an Arabic line, which the English pass reads as low-confidence garbage) between the two.
+ *
+ * A document declares its fields: the label patterns, and how to take a value of that field from a run of words
+ * (`take`). Labels of fields it does not return still end values and are never taken as values.
+ *
+ * For labels whose value is not beside them, the direction (under or over the label) is decided for the whole
+ * page: each label votes for the side where its nearest value-shaped text lies, and the majority wins. A card
+ * prints all its labels the same way, so one label's clear case settles another's ambiguous one.
+ */
+import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
+import { median } from '../geometry.js';
+
+export interface LabelledField {
+  field: string;
+  label: RegExp;
+  /**
+   * A value of this field from the start of `words` (already cleaned of separators), or undefined: the text as
+   * returned and how many words it used.
+   */
+  take(words: readonly OcrWord[]): { text: string; used: number } | undefined;
+  /**
+   * The value's shape cannot be mistaken for other print (a date, a sex letter): a value OCR read unsure is still
+   * taken rather than stepped over as another script's line.
+   */
+  distinctive?: boolean;
+}
+
+export type Placement = 'beside' | 'below' | 'above';
+
+export interface FoundValue {
+  text: string;
+  /** Mean OCR confidence of the words used. */
+  confidence: number;
+  bbox: BoundingBox;
+  words: OcrWord[];
+  placement: Placement;
+  /** The label's box. */
+  label: BoundingBox;
+}
+
+export interface LabelHit {
+  field: string;
+  line: OcrLine;
+  /** Indexes of the label's first and last word in its line. */
+  first: number;
+  last: number;
+  bbox: BoundingBox;
+}
+
+const height = (box: BoundingBox) => box.y1 - box.y0;
+const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
+const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+
+export function unionBox(boxes: readonly BoundingBox[]): BoundingBox {
+  return {
+    x0: Math.min(...boxes.map((b) => b.x0)),
+    y0: Math.min(...boxes.map((b) => b.y0)),
+    x1: Math.max(...boxes.map((b) => b.x1)),
+    y1: Math.max(...boxes.map((b) => b.y1)),
+  };
+}
+
+/**
+ * The box of some words' print: left and right from the words, top and bottom the median of their symbols'.
+ * A word box sometimes takes in a speck or a stroke of the row below, which would misplace what lies under it.
+ */
+export function printBox(words: readonly OcrWord[]): BoundingBox {
+  const box = unionBox(words.map((w) => w.bbox));
+  const symbols = words.flatMap((w) => w.symbols).filter((s) => s.bbox.y1 > s.bbox.y0);
+  if (symbols.length === 0) return box;
+  return { ...box, y0: median(symbols.map((s) => s.bbox.y0)), y1: median(symbols.map((s) => s.bbox.y1)) };
+}
+
+/** Separators between a label and its value: leading colons, slashes and dashes; trailing colons and bars. */
+export const cleanWord = (word: OcrWord): OcrWord => ({
+  ...word,
+  text: word.text
+    .replace(/^[:;/.\-|]+/, '')
+    .replace(/(?<=[A-Z]{2})\|$/, 'I')
+    .replace(/[:;|]+$/, ''),
+});
+
+/** Word indexes of the characters in `words.join(' ')`. */
+function wordAt(words: readonly OcrWord[]): number[] {
+  return words.flatMap((word, i) => [...Array<number>(word.text.length).fill(i), i]);
+}
+
+/** A word that is not plain English print: Arabic read by the English model comes out so. */
+const isGarbage = (word: OcrWord) => word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
+
+/**
+ * Every match of `label` in the lines. A bilingual label ("Name / الاسم:") takes in the slash and the other
+ * script's words up to its colon, so that they are not read as the start of the value.
+ */
+export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] {
+  const hits: LabelHit[] = [];
+  for (const line of lines) {
+    const text = line.words.map((w) => w.text).join(' ');
+    const index = wordAt(line.words);
+    for (const match of text.matchAll(new RegExp(label.source, `${label.flags.replace('g', '')}g`))) {
+      const first = index[match.index ?? 0] ?? 0;
+      let last = index[(match.index ?? 0) + match[0].length - 1] ?? first;
+      const next = line.words[last + 1];
+      if (next && /^[/|]$/.test(next.text.trim())) {
+        // Up to two words of the other script, ending in a colon; or just the slash and one garbled word.
+        const tail = line.words.slice(last + 2, last + 4);
+        const colon = tail.findIndex((w) => /[:؛]$/.test(w.text));
+        last += colon >= 0 && tail.slice(0, colon + 1).every(isGarbage) ? colon + 2 : tail[0] && isGarbage(tail[0]) ? 2 : 1;
+      } else if (next && /^\/?\S*[:؛]$/.test(next.text) && isGarbage(next) && !/^[A-Za-z]+:$/.test(next.text)) {
+        last += 1;
+      }
+      hits.push({ field, line, first, last, bbox: printBox(line.words.slice(first, last + 1)) });
+    }
+  }
+  return hits;
+}
+
+interface Candidate {
+  field: string;
+  hit: LabelHit;
+  words: OcrWord[];
+  text: string;
+  placement: Placement;
+  /** Vertical gap from the label, in label heights (0 beside it). */
+  gap: number;
+}
+
+/** The words of `line` in the column `[x0, x1)`, not themselves label words, cleaned of separators. */
+function columnWords(line: OcrLine, x0: number, x1: number, labelWords: ReadonlySet<OcrWord>): OcrWord[] {
+  return line.words.filter((w) => !labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1).map(cleanWord).filter((w) => w.text !== '');
+}
+
+/**
+ * The value of every field whose label is on the page, beside, under or over its label. `otherLabels` end
+ * values and are never values themselves. Each word goes to at most one field: the nearer label wins it.
+ */
+export function associateLabels(lines: readonly OcrLine[], fields: readonly LabelledField[], otherLabels: readonly RegExp[] = []): Map<string, FoundValue> {
+  const hits = fields.flatMap((f) => findLabelHits(lines, f.label, f.field));
+  const others = otherLabels.flatMap((label, i) => findLabelHits(lines, label, `other:${i}`));
+  const allHits = [...hits, ...others];
+  const labelWords = new Set(allHits.flatMap((h) => h.line.words.slice(h.first, h.last + 1)));
+  const byField = new Map(fields.map((f) => [f.field, f]));
+
+  const beside: Candidate[] = [];
+  const vertical: { hit: LabelHit; below?: Candidate; above?: Candidate }[] = [];
+  for (const hit of hits) {
+    const spec = byField.get(hit.field);
+    if (!spec) continue;
+    const h = Math.max(4, height(hit.bbox));
+    // Beside: the words after the label on its line, up to the next label or a wide gap.
+    const nextOnLine = allHits.filter((o) => o.line === hit.line && o.first > hit.last).reduce((min, o) => Math.min(min, o.first), hit.line.words.length);
+    const after: OcrWord[] = [];
+    for (const word of hit.line.words.slice(hit.last + 1, nextOnLine)) {
+      const previous = after.at(-1)?.bbox.x1 ?? hit.bbox.x1;
+      if (word.bbox.x0 - previous > 3 * h) break;
+      after.push(word);
+    }
+    const cleanAfter = after.map(cleanWord).filter((w) => w.text !== '');
+    const took = cleanAfter.length ? spec.take(cleanAfter) : undefined;
+    if (took) {
+      beside.push({ field: hit.field, hit, words: cleanAfter.slice(0, took.used), text: took.text, placement: 'beside', gap: 0 });
+      continue;
+    }
+    // Under or over: the label's column ends where the next label on its row begins.
+    const columnEnd = allHits
+      .filter((o) => o !== hit && o.bbox.x0 > hit.bbox.x1 && Math.abs(centreY(o.bbox) - centreY(hit.bbox)) < h)
+      .reduce((min, o) => Math.min(min, o.bbox.x0), Infinity);
+    const columnStart = allHits
+      .filter((o) => o !== hit && o.bbox.x1 < hit.bbox.x0 && Math.abs(centreY(o.bbox) - centreY(hit.bbox)) < h)
+      .reduce((max, o) => Math.max(max, o.bbox.x1), -Infinity);
+    const x0 = Math.max(hit.bbox.x0 - 1.5 * h, columnStart + 0.5 * h);
+    const x1 = columnEnd - 0.5 * h;
+    const look = (direction: 'below' | 'above'): Candidate | undefined => {
+      const ordered = lines
+        .filter((l) => l !== hit.line && (direction === 'below' ? centreY(l.bbox) > hit.bbox.y1 : centreY(l.bbox) < hit.bbox.y0))
+        .sort((a, b) => (direction === 'below' ? a.bbox.y0 - b.bbox.y0 : b.bbox.y1 - a.bbox.y1));
+      for (const line of ordered) {
+        const words = columnWords(line, x0, x1, labelWords);
+        const box = words.length ? printBox(words) : undefined;
+        if (!box) continue;
+        const gap = (direction === 'below' ? box.y0 - hit.bbox.y1 : hit.bbox.y0 - box.y1) / h;
+        // Far beyond the label: another field's print.
+        if (gap > 4.5) return undefined;
+        // Other print between label and value (an Arabic line) is stepped over; a line holding a label is not.
+        if (words.every(isGarbage) && !(spec.distinctive && spec.take(words))) continue;
+        if (line.words.some((w) => labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1)) return undefined;
+        // The value starts in the label's column, not far to its right.
+        if ((words[0]?.bbox.x0 ?? 0) > hit.bbox.x1 + 2 * h) return undefined;
+        const took = spec.take(words);
+        if (!took) return undefined;
+        return { field: hit.field, hit, words: words.slice(0, took.used), text: took.text, placement: direction, gap };
+      }
+      return undefined;
+    };
+    vertical.push({ hit, below: look('below'), above: look('above') });
+  }
+
+  // The page's convention: the side where most labels find their nearest value.
+  let votes = 0;
+  for (const { below, above } of vertical) {
+    // A label halfway between two values votes for neither.
+    if (below && above && Math.abs(below.gap - above.gap) <= 0.2 * Math.max(below.gap, above.gap, 0.5)) continue;
+    if (below && (!above || below.gap < above.gap)) votes++;
+    else if (above) votes--;
+  }
+  const preferred: Placement = votes >= 0 ? 'below' : 'above';
+  const chosen: Candidate[] = [...beside];
+  for (const { below, above } of vertical) {
+    const first = preferred === 'below' ? below : above;
+    const second = preferred === 'below' ? above : below;
+    // Against the convention only when the convention's side has nothing, or something much farther.
+    const pick = first && (!second || first.gap <= second.gap * 2.5) ? first : (second ?? first);
+    if (pick) chosen.push(pick);
+  }
+
+  // Each word to one field, each field one value: beside first, then the nearest.
+  chosen.sort((a, b) => a.gap - b.gap);
+  const taken = new Set<BoundingBox>();
+  const found = new Map<string, FoundValue>();
+  for (const c of chosen) {
+    if (found.has(c.field)) continue;
+    // Cleaned words are copies; their boxes are the OCR's own objects.
+    if (c.words.some((w) => taken.has(w.bbox))) continue;
+    for (const w of c.words) taken.add(w.bbox);
+    found.set(c.field, {
+      text: c.text,
+      confidence: mean(c.words.map((w) => w.confidence)),
+      bbox: unionBox(c.words.map((w) => w.bbox)),
+      words: c.words,
+      placement: c.placement,
+      label: c.hit.bbox,
+    });
+  }
+  return found;
+}
+
+/** Every label hit on the page, for callers that must know which words are labels. */
+export function labelWordsOf(lines: readonly OcrLine[], labels: readonly RegExp[]): Set<OcrWord> {
+  return new Set(labels.flatMap((label, i) => findLabelHits(lines, label, String(i))).flatMap((h) => h.line.words.slice(h.first, h.last + 1)));
+}
