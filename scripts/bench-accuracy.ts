@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../src/errors/catalogue.js';
 import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/capture.js';
 import { BANK_CARD_DESIGNS, renderBankCard } from '../src/fixtures/bankcard.js';
+import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../src/fixtures/emirates-id.js';
 import { PASSPORT_DESIGNS, renderPassport } from '../src/fixtures/passport.js';
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
@@ -39,6 +40,8 @@ interface Sample {
 /** A generated sample: a rendering of one design, captured at one level. */
 interface Generator {
   designs: readonly { id: string; heldBack: boolean }[];
+  /** Designs the committed fixtures already show (the `own` source): not rendered again. */
+  committed: readonly string[];
   render(seed: number, design: string): Promise<{ image: Buffer; expected: unknown; request?: Record<string, unknown> }>;
 }
 
@@ -54,11 +57,19 @@ const LEVELS: readonly { name: string; capture: CaptureLevel; orientation?: Orie
 const GENERATORS: Record<string, Generator> = {
   passport: {
     designs: PASSPORT_DESIGNS,
+    committed: ['classic'],
     render: (seed, design) => renderPassport({}, { seed, design }),
   },
   bankcard: {
     designs: BANK_CARD_DESIGNS,
+    committed: ['classic'],
     render: (seed, design) => renderBankCard({}, { seed, design: design as (typeof BANK_CARD_DESIGNS)[number]['id'] }),
+  },
+  'emirates-id-card': {
+    designs: EMIRATES_ID_DESIGNS,
+    committed: ['stacked', 'inline', 'current', 'legacy'],
+    // No side in the request: the side is detected, as the reference's automatic mode does.
+    render: (seed, design) => renderEmiratesId(EMIRATES_ID_DESIGNS.find((d) => d.id === design)?.side ?? 'front', {}, { seed, design }),
   },
 };
 
@@ -86,10 +97,10 @@ function ownFixtures(folder: string): Sample[] {
   }));
 }
 
-function generated(generator: Generator, heldBack: boolean, perDesign: number, skipDesign?: string): Sample[] {
+function generated(generator: Generator, heldBack: boolean, perDesign: number): Sample[] {
   const samples: Sample[] = [];
   generator.designs
-    .filter((d) => d.heldBack === heldBack && d.id !== skipDesign)
+    .filter((d) => d.heldBack === heldBack && !generator.committed.includes(d.id))
     .forEach((design, d) => {
       LEVELS.forEach((level, l) => {
         for (let n = 0; n < perDesign; n++) {
@@ -193,7 +204,7 @@ for (const [kind, { api, folder, specimenKinds }] of Object.entries(KINDS)) {
   const sources: [string, Sample[]][] = [
     ['own', ownFixtures(folder)],
     // The committed fixtures are the first design: the others are rendered here.
-    ['own-generated', generator ? generated(generator, false, perDesign, generator.designs[0]?.id) : []],
+    ['own-generated', generator ? generated(generator, false, perDesign) : []],
     ['held-back', generator ? generated(generator, true, perDesign) : []],
     ['specimens', specimens(specimenKinds)],
   ];
