@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { ApiError } from '../errors/catalogue.js';
 import type { CheckedImage } from './intake.js';
 import { decodeBmp } from './bmp.js';
+import { IntegralImage } from './integral.js';
 
 export interface Region {
   /** Fractions of the image's width and height, 0..1. */
@@ -269,32 +270,11 @@ const SAUVOLA_R = 128;
  */
 function sauvolaThreshold(pixels: Uint8Array, width: number, height: number): Uint8Array {
   const half = clamp(Math.round(Math.max(width, height) / 60), 7, 40);
-  const stride = width + 1;
-  const sum = new Float64Array(stride * (height + 1));
-  const sumSquares = new Float64Array(stride * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let rowSum = 0;
-    let rowSquares = 0;
-    for (let x = 0; x < width; x++) {
-      const v = pixels[y * width + x] ?? 0;
-      rowSum += v;
-      rowSquares += v * v;
-      sum[(y + 1) * stride + x + 1] = (sum[y * stride + x + 1] ?? 0) + rowSum;
-      sumSquares[(y + 1) * stride + x + 1] = (sumSquares[y * stride + x + 1] ?? 0) + rowSquares;
-    }
-  }
-  const area = (table: Float64Array, x0: number, y0: number, x1: number, y1: number) =>
-    (table[y1 * stride + x1] ?? 0) - (table[y0 * stride + x1] ?? 0) - (table[y1 * stride + x0] ?? 0) + (table[y0 * stride + x0] ?? 0);
+  const integral = new IntegralImage(pixels, width, height, { squares: true });
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const y0 = Math.max(0, y - half);
-    const y1 = Math.min(height, y + half + 1);
     for (let x = 0; x < width; x++) {
-      const x0 = Math.max(0, x - half);
-      const x1 = Math.min(width, x + half + 1);
-      const n = (x1 - x0) * (y1 - y0);
-      const mean = area(sum, x0, y0, x1, y1) / n;
-      const deviation = Math.sqrt(Math.max(0, area(sumSquares, x0, y0, x1, y1) / n - mean * mean));
+      const { mean, deviation } = integral.meanAndDeviation(x, y, half);
       const threshold = mean * (1 + SAUVOLA_K * (deviation / SAUVOLA_R - 1));
       out[y * width + x] = (pixels[y * width + x] ?? 0) > threshold ? 255 : 0;
     }

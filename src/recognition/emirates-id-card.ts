@@ -15,7 +15,7 @@ import type { PreparedImage, Region } from '../image/prepare.js';
 import { ALL_FORMATS } from '../image/intake.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrResult, type OcrSymbol, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
-import { CAP_HEIGHT_GLYPH, fitLine, median } from './geometry.js';
+import { CAP_HEIGHT_GLYPH, fitLine, mean, median, union } from './geometry.js';
 import { estimateSkew } from './toolkit/page-skew.js';
 import { associateLabels, labelWordsOf, type FoundValue, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
@@ -133,15 +133,8 @@ export const EmiratesIdResultSchema = Type.Object({
 export type EmiratesIdResult = Partial<Record<Exclude<Field, 'side'>, string>> & { side: Side; confidence: Confidence };
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
-const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
 const height = (box: BoundingBox) => box.y1 - box.y0;
 const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
-const union = (boxes: readonly BoundingBox[]): BoundingBox => ({
-  x0: Math.min(...boxes.map((b) => b.x0)),
-  y0: Math.min(...boxes.map((b) => b.y0)),
-  x1: Math.max(...boxes.map((b) => b.x1)),
-  y1: Math.max(...boxes.map((b) => b.y1)),
-});
 
 // ---- the ID number: pattern, Luhn ----
 

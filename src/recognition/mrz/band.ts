@@ -5,7 +5,7 @@
  */
 import type { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrSymbol } from '../../ocr/engine.js';
-import { CAP_HEIGHT_GLYPH, fitLine, median } from '../geometry.js';
+import { CAP_HEIGHT_GLYPH, fitLine, mean, median, union } from '../geometry.js';
 import { connectedComponents, inkMask } from '../toolkit/components.js';
 import type { MrzReading } from './correct.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
@@ -18,14 +18,6 @@ export const BAND_PITCH = 26;
 export const LARGE_BAND_PITCH = 36;
 
 export const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
-
-const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
-const union = (boxes: readonly BoundingBox[]): BoundingBox => ({
-  x0: Math.min(...boxes.map((b) => b.x0)),
-  y0: Math.min(...boxes.map((b) => b.y0)),
-  x1: Math.max(...boxes.map((b) => b.x1)),
-  y1: Math.max(...boxes.map((b) => b.y1)),
-});
 
 /** Where OCR output sits on the page: band reads come back in the (scaled) band's own coordinates. */
 export interface Placement {

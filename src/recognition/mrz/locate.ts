@@ -6,7 +6,7 @@
  */
 import { connectedComponents, inkMask, inkShare, shrink, type Component } from '../toolkit/components.js';
 import type { Point } from '../../image/prepare.js';
-import { median } from '../geometry.js';
+import { lineFit, median } from '../geometry.js';
 
 
 /** Four corners in page pixels, in reading order of the upright zone: top-left, top-right, bottom-right, bottom-left. */
@@ -109,21 +109,10 @@ interface Chain {
 
 function fitChain(members: Chain['members']): Chain {
   const sorted = [...members].sort((a, b) => a.u - b.u);
-  const n = sorted.length;
-  const mu = sorted.reduce((s, m) => s + m.u, 0) / n;
-  const mv = sorted.reduce((s, m) => s + m.v, 0) / n;
-  let suu = 0;
-  let suv = 0;
-  for (const m of sorted) {
-    suu += (m.u - mu) ** 2;
-    suv += (m.u - mu) * (m.v - mv);
-  }
-  const slope = suu > 0 ? suv / suu : 0;
+  const { slope, intercept } = lineFit(sorted.map((m) => ({ x: m.u, y: m.v })));
   const heights = sorted.map((m) => m.height).sort((a, b) => a - b);
   const capHeight = heights[Math.floor(heights.length * 0.8)] ?? 0;
-  const first = sorted[0]?.u ?? 0;
-  const last = sorted.at(-1)?.u ?? 0;
-  return { members: sorted, intercept: mv - slope * mu, slope, first, last, capHeight, pitch: 0 };
+  return { members: sorted, intercept, slope, first: sorted[0]?.u ?? 0, last: sorted.at(-1)?.u ?? 0, capHeight, pitch: 0 };
 }
 
 /** Rows of blobs along the text direction: neighbours close along it and level across it are one row. */

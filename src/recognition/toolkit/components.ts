@@ -4,6 +4,8 @@
  * which way up it is: the MRZ locator builds text lines from these blobs at any angle.
  */
 
+import { IntegralImage } from '../../image/integral.js';
+
 export interface Component {
   /** Bounding box, pixel columns and rows, inclusive. */
   x0: number;
@@ -51,26 +53,12 @@ export function shrink(bitmap: Bitmap, maxSide: number): { bitmap: Bitmap; facto
 /** Dark print on a lighter ground, judged against the mean of a window around each pixel. */
 export function inkMask(bitmap: Bitmap, window: number): Uint8Array {
   const { pixels, width, height } = bitmap;
-  const stride = width + 1;
-  const sum = new Float64Array(stride * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let row = 0;
-    for (let x = 0; x < width; x++) {
-      row += pixels[y * width + x] ?? 0;
-      sum[(y + 1) * stride + x + 1] = (sum[y * stride + x + 1] ?? 0) + row;
-    }
-  }
+  const integral = new IntegralImage(pixels, width, height);
   const half = Math.max(4, Math.round(window / 2));
   const mask = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const y0 = Math.max(0, y - half);
-    const y1 = Math.min(height, y + half + 1);
     for (let x = 0; x < width; x++) {
-      const x0 = Math.max(0, x - half);
-      const x1 = Math.min(width, x + half + 1);
-      const mean =
-        ((sum[y1 * stride + x1] ?? 0) - (sum[y0 * stride + x1] ?? 0) - (sum[y1 * stride + x0] ?? 0) + (sum[y0 * stride + x0] ?? 0)) /
-        ((x1 - x0) * (y1 - y0));
+      const mean = integral.mean(x, y, half);
       const v = pixels[y * width + x] ?? 255;
       // Clearly darker than the surroundings, by a share of their level and by an absolute margin.
       if (v < mean * 0.82 && mean - v > 18) mask[y * width + x] = 1;

@@ -9,6 +9,8 @@
  * angle (up to about 15°, perspective included) becomes level enough for OCR's line finding.
  */
 
+import { IntegralImage } from '../../image/integral.js';
+
 export interface PageSkew {
   /** Clockwise turn of the text in degrees: turn the page by minus this to level it. */
   angle: number;
@@ -33,27 +35,12 @@ function inkPoints(pixels: Uint8Array, width: number, height: number): { xs: Flo
     const sy = Math.min(height - 1, Math.floor(y * step));
     for (let x = 0; x < w; x++) small[y * w + x] = pixels[sy * width + Math.min(width - 1, Math.floor(x * step))] ?? 0;
   }
-  // Integral image for the local mean.
-  const integral = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    for (let x = 0; x < w; x++) {
-      row += small[y * w + x] ?? 0;
-      integral[(y + 1) * (w + 1) + x + 1] = (integral[y * (w + 1) + x + 1] ?? 0) + row;
-    }
-  }
+  const integral = new IntegralImage(small, w, h);
   const xs: number[] = [];
   const ys: number[] = [];
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - LOCAL_RADIUS);
-    const y1 = Math.min(h, y + LOCAL_RADIUS + 1);
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - LOCAL_RADIUS);
-      const x1 = Math.min(w, x + LOCAL_RADIUS + 1);
-      const sum =
-        (integral[y1 * (w + 1) + x1] ?? 0) - (integral[y0 * (w + 1) + x1] ?? 0) - (integral[y1 * (w + 1) + x0] ?? 0) + (integral[y0 * (w + 1) + x0] ?? 0);
-      const localMean = sum / ((x1 - x0) * (y1 - y0));
-      if ((small[y * w + x] ?? 0) < localMean - INK_CONTRAST) {
+      if ((small[y * w + x] ?? 0) < integral.mean(x, y, LOCAL_RADIUS) - INK_CONTRAST) {
         xs.push(x);
         ys.push(y);
       }
