@@ -11,7 +11,7 @@ import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
+import { BAND_PITCH, bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
 import { locateMrz, quadAbove, squared, turnedHalf, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
@@ -39,7 +39,7 @@ type PassportField = (typeof PASSPORT_FIELDS)[number];
  * Printed-zone labels, English as most passports print them (other languages may follow a slash). Every label is
  * listed, even of fields the MRZ gives, so a value's column ends where the next label begins.
  */
-const VISUAL_LABELS = {
+export const VISUAL_LABELS = {
   passport_type: /\bty[pr]e\b/i,
   country_code: /\b(?:country\s*)?c[o0]de\b/i,
   passport_number: /passp[o0]rt\s*n[o0°]\.?|passp[o0]rt\s*number|document\s*n[o0°]/i,
@@ -219,11 +219,7 @@ interface Located {
  */
 async function readLocated(image: PreparedImage, engine: OcrEngine, found: LocatedMrz): Promise<Located | undefined> {
   const attempt = async (band: PreparedImage, located: LocatedMrz) => {
-    // The printed zone keeps the page's own scale and levels: its small print suffers from resampling more than
-    // it gains, and light label ink from a stretch tuned to the MRZ's black.
-    const above = quadAbove(located, ZONE_ABOVE_MRZ, ZONE_WIDEN);
-    const zone = await cutOut(image, located, Math.abs(located.angle) < SQUARE_ENOUGH ? squared(above) : above, located.pitch, { stretch: false });
-    const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: zone.png, psm: PageSegmentation.auto })]);
+    const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
     return cells ? { cells, page } : undefined;
   };
   const { band, located, sure } = await cutBand(image, found);
@@ -240,6 +236,23 @@ async function readLocated(image: PreparedImage, engine: OcrEngine, found: Locat
     if (larger && score(larger) > score(best.cells)) best = { ...best, cells: larger };
   }
   return best;
+}
+
+/**
+ * The printed zone above the MRZ, as a PNG for OCR: enlarged (never reduced) to the band's scale, where small label
+ * print reads; levels kept (light label ink would suffer from a stretch tuned to the MRZ's black). A page within
+ * 2° of square is cropped and scaled by sharp (Lanczos: small print stays sharp) and left to tesseract's own
+ * deskew; a page turned further is cut out upright.
+ */
+async function printedZone(image: PreparedImage, located: LocatedMrz): Promise<Buffer> {
+  const above = quadAbove(located, ZONE_ABOVE_MRZ, ZONE_WIDEN);
+  const pitch = Math.max(located.pitch, BAND_PITCH);
+  if (Math.abs(located.angle) >= SQUARE_ENOUGH) return (await cutOut(image, located, above, pitch, { stretch: false })).png;
+  const [tl, , br] = squared(above);
+  const left = Math.max(0, tl.x);
+  const top = Math.max(0, tl.y);
+  const region = { left: left / image.width, top: top / image.height, width: (Math.min(image.width, br.x) - left) / image.width, height: (Math.min(image.height, br.y) - top) / image.height };
+  return image.region(region, { scale: pitch / located.pitch });
 }
 
 /** The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh. */
