@@ -6,8 +6,8 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { ApiError } from './errors/catalogue.js';
 import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
-import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './http/json-depth.js';
+import { registerBodyParsing, SMALL_BODY_LIMIT } from './http/body.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './http/errors.js';
 import { createGateway } from './http/gateway.js';
 import { namespaceOf, registerJournal } from './http/journal.js';
 import { realSleep, type Sleeper } from './http/scenario.js';
@@ -17,7 +17,7 @@ import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
 import { randomSource } from './random.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
-import { ADMIN_PREFIX, adminRoutes } from './routes/admin.js';
+import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
@@ -40,9 +40,6 @@ export interface AppOptions {
 }
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: Buffer;
-  }
   interface FastifyInstance {
     ocrEngine: OcrEngine;
     /** Everything the admin API holds; tests may read it, but should change it through the admin API. */
@@ -54,6 +51,9 @@ declare module 'fastify' {
 const REDACTED = [
   'req.headers["x-auth-token"]',
   'req.headers.authorization',
+  'req.headers["x-security-token"]',
+  'req.headers["x-mock-admin-token"]',
+  'req.headers.cookie',
   'res.headers["x-subject-token"]',
 ];
 
@@ -73,7 +73,16 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    bodyLimit: config.bodyLimitBytes,
+    // Routes that take large bodies (OCR, admin stubs) say so; everything else, unknown paths included, is small.
+    bodyLimit: SMALL_BODY_LIMIT,
+    // A client must send its request within these, or its connection is closed (see clientErrorHandler).
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks request timeouts on this interval (default 30 s): a stalled body would outlive its timeout by that.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
+    // While closing, requests on kept-alive connections get ModelArts.4403 from a hook below, not fastify's 503.
+    return503OnClosing: false,
+    clientErrorHandler,
     genReqId: () => requestIds.hex(16),
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
@@ -81,22 +90,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Keep the raw bytes: AK/SK signatures are computed over them, never over re-serialised JSON.
-  // A body that is not JSON is answered later (request.bodyError), once the caller is authenticated: the gateway
-  // checks a signature before its backend ever parses the body.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    try {
-      if ((body as Buffer).length === 0) throw new Error('empty body');
-      const parsed: unknown = JSON.parse((body as Buffer).toString('utf8'));
-      // Deeper nesting overflows the stack of whatever walks it next (serialisers, structuredClone): not JSON we take.
-      if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) throw new Error('nested too deep');
-      done(null, parsed);
-    } catch {
-      request.bodyError = ApiError.of('ModelArts.4105');
-      done(null, undefined);
-    }
-  });
+  registerBodyParsing(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -112,6 +106,21 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await registerRateLimiting(app, clock, state.windows);
   const journaling = registerJournal(app, { state, clock });
 
+  // Answered before the body is read: an unknown path (the gateway has no such API), or any request while closing.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('Connection', 'close');
+      return sendApiError(reply, ApiError.of('ModelArts.4403'));
+    }
+    // The admin API answers its own unknown paths in its own shape.
+    if (request.is404 && !(config.admin && isAdminPath(request.url))) return sendApiError(reply, ApiError.of('APIG.0101'));
+    return undefined;
+  });
+
   const gateway = createGateway(app, {
     config,
     clock,
@@ -123,7 +132,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       accessKey: (ak) => state.accessKey(ak),
       identities: () => state.identities(),
       clock,
-      lockout: (request) => state.lockout(namespaceOf(request)),
+      lockout: (request) => state.signatureLockout(namespaceOf(request)),
       debugSignatures: config.debugSignatures,
     }),
   });
@@ -149,7 +158,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
   if (config.admin) {
     const results = new Map(DOCUMENT_TYPES.map((document) => [document.api, document.resultSchema]));
-    await app.register(adminRoutes, { prefix: ADMIN_PREFIX, state, token: config.adminToken, results });
+    await app.register(adminRoutes, {
+      prefix: ADMIN_PREFIX,
+      state,
+      token: config.adminToken,
+      results,
+      guard: { allowedHosts: config.adminAllowedHosts, allowedOrigins: config.adminAllowedOrigins },
+      stubBodyLimit: config.bodyLimitBytes,
+    });
   }
 
   if (config.warmup) {

@@ -49,8 +49,11 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
       `/v2/:project_id/ocr/${document.api}`,
       {
         onRequest: gateway.onRequest,
+        preParsing: gateway.preParsing,
         preValidation: gateway.preValidation(document),
-        config: { api: document.api },
+        bodyLimit: gateway.bodyLimit,
+        // Kept raw until the caller is authenticated (see src/http/body.ts).
+        config: { api: document.api, deferBodyParsing: true },
         schema: {
           summary: `${document.title} recognition`,
           tags: ['OCR'],
