@@ -65,7 +65,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const state = new MockState(config, LOCKOUT);
   const ownsEngine = !options.engine;
   const engine: OcrEngine =
-    options.engine ?? new TesseractEngine({ workers: config.ocrWorkers, timeoutMs: config.ocrTimeoutMs });
+    options.engine ??
+    new TesseractEngine({
+      workers: config.ocrWorkers,
+      timeoutMs: config.ocrTimeoutMs,
+      // Replaced at once; logged here, since the engine knows no logger.
+      onWorkerDeath: (lang, cause) => app.log.error({ lang, cause }, 'OCR worker died; its job failed and it is being replaced'),
+    });
 
   const app = Fastify({
     logger: {
@@ -144,6 +150,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     engine,
     clock,
     gateway,
+    timeoutMs: config.ocrTimeoutMs,
     cache: new ResultCache({ maxEntries: config.resultCacheEntries, maxBytes: config.resultCacheBytes }),
     fetchImage: urlFetcher({
       timeoutMs: config.urlTimeoutMs,

@@ -22,6 +22,7 @@ import { limitBody, parseHeldBody } from './body.js';
 import { namespaceOf } from './journal.js';
 import { imageHook, scenarioHook, type ImageVerdict, type ScenarioOptions } from './scenario.js';
 import { concurrencyGuard, namespaceRateLimit } from './throttle.js';
+import { ConcurrencyLimiter } from '../throttle/concurrency.js';
 
 /** The API a route serves, as the gateway names it. */
 export interface GatewayApi {
@@ -59,6 +60,8 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   const auth = gatewayAuthentication({ tokenSecret: config.tokenSecret, clock, signature, identities: () => state.identities() });
   const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute) as unknown as Hook;
   const slots = concurrencyGuard(state.concurrency);
+  // All namespaces together: a new X-Mock-Namespace per request must not queue unbounded work.
+  const backend = concurrencyGuard(new ConcurrencyLimiter(config.maxQueuedRecognitions));
 
   // A mistyped namespace would silently share counters and faults with others: refuse it, as a bad scenario is.
   const checkNamespace: Hook = async (request) => {
@@ -88,7 +91,13 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       };
       return [auth.preValidation, throttle, checkSubscription, scenarioHook(route, options), readBody];
     },
-    withSlot: (request, work) => slots(namespaceOf(request), work),
+    withSlot: (request, work) =>
+      slots(namespaceOf(request), () =>
+        backend('*', work).catch((error: unknown) => {
+          if (error instanceof ApiError && error.code === 'ModelArts.4401') request.log.warn('maxQueuedRecognitions reached');
+          throw error;
+        }),
+      ),
     receiveImage: imageHook(options),
   };
 }

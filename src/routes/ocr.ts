@@ -1,12 +1,13 @@
 /** One route per registered document type: the gateway's checks, then take the image in, recognise, answer. */
 import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/catalogue.js';
 import type { Gateway } from '../http/gateway.js';
 import { errorResponses } from '../http/schemas.js';
 import { checkImage, decodeBase64Image } from '../image/intake.js';
 import { PreparedImage } from '../image/prepare.js';
-import type { OcrEngine } from '../ocr/engine.js';
+import { engineFor, type OcrEngine } from '../ocr/engine.js';
 import type { Clock } from '../clock.js';
 import type { DocumentType } from '../recognition/document.js';
 import { resultCacheKey, type ResultCache } from '../cache/result-cache.js';
@@ -20,6 +21,23 @@ export interface OcrRouteOptions {
   fetchImage: (url: string) => Promise<Buffer>;
   /** Results by image content: the same image is recognised once. */
   cache: ResultCache;
+  /** A recognition (queueing included) not done within this is given up with ModelArts.4402. */
+  timeoutMs: number;
+}
+
+/**
+ * Aborted when the request is given up: its client closed the connection before the answer (ModelArts.4402 is
+ * only for the journal: nobody reads it), or `timeoutMs` passed. Its engine calls then leave the queue.
+ */
+function givenUp(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(ApiError.of('ModelArts.4402')), timeoutMs);
+  timer.unref();
+  reply.raw.once('close', () => {
+    clearTimeout(timer);
+    if (!reply.raw.writableEnded) controller.abort(ApiError.of('ModelArts.4402'));
+  });
+  return controller.signal;
 }
 
 function requestSchema(document: DocumentType): TObject {
@@ -43,7 +61,7 @@ const RequestHeaders = Type.Object({
 });
 
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
-  const { documents, engine, clock, gateway, fetchImage, cache } = options;
+  const { documents, engine, clock, gateway, fetchImage, cache, timeoutMs } = options;
   for (const document of documents) {
     app.post(
       `/v2/:project_id/ocr/${document.api}`,
@@ -77,8 +95,13 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           const key = resultCacheKey(document.api, bytes, extra);
           const cached = cache.get<Record<string, unknown>>(key);
           if (cached) return { result: cached };
+          const signal = givenUp(reply, timeoutMs);
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
-          const result = await document.recognize({ image: prepared, engine, now: clock.now(), options: extra });
+          // Given up, the request answers ModelArts.4402 whatever the recogniser made of its failed engine calls.
+          const result = await document
+            .recognize({ image: prepared, engine: engineFor(engine, signal), now: clock.now(), options: extra })
+            .catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
+          if (signal.aborted) throw signal.reason;
           cache.set(key, result);
           return { result };
         });
