@@ -54,7 +54,7 @@ export class PreparedImage {
 
   static async from(image: CheckedImage): Promise<PreparedImage> {
     try {
-      const raw = image.format === 'bmp' ? decodeBmp(image.bytes, image.width, image.height) : undefined;
+      const raw = image.format === 'bmp' ? await decodeBmp(image.bytes, image.width, image.height) : undefined;
       const base = raw
         ? sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
         : sharp(image.bytes, { limitInputPixels: 8192 * 8192, failOn: 'error', pages: 1 }).rotate();
