@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { MockState } from './admin/state.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
-import { ApiError } from './errors/catalogue.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, toEnvelope } from './errors/catalogue.js';
 import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
 import { registerBodyParsing, SMALL_BODY_LIMIT } from './http/body.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './http/errors.js';
@@ -85,7 +86,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // Node checks request timeouts on this interval (default 30 s): a stalled body would outlive its timeout by that.
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
+    // Node would answer a missing Host itself, in no shape of ours; a hook below answers it.
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      requireHostHeader: false,
+    },
     // While closing, requests on kept-alive connections get ModelArts.4403 from a hook below, not fastify's 503.
     return503OnClosing: false,
     clientErrorHandler,
@@ -117,7 +123,22 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // Answered before its body arrived (refused unread): close the connection rather than read and discard the rest.
+  app.addHook('onSend', async (request, reply) => {
+    // (`complete` is Node's; a request made by `inject` has none, and no connection.)
+    if (request.raw.complete === false) reply.header('Connection', 'close');
+  });
+  // Node answers an `Expect` it does not know with its own bare 417; the vendor envelope instead.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(toEnvelope(ApiError.of('AIS.0101'), ''));
+    response.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    response.end(body);
+  });
   app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
+      reply.header('Connection', 'close');
+      return sendApiError(reply, ApiError.of('AIS.0101'));
+    }
     if (closing) {
       reply.header('Connection', 'close');
       return sendApiError(reply, ApiError.of('ModelArts.4403'));

@@ -47,9 +47,12 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
  */
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // As Node's own handler: never a second answer on a connection whose response has begun (a client that stalls
+  // after its request was already answered is just closed).
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   const apiError = ApiError.of(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'ModelArts.4104' : 'AIS.0101');
   this.log.debug({ err: error, error_code: apiError.code }, 'client error');
-  if (socket.writable) {
+  if (socket.writable && !answering) {
     // No request id: no request was ever formed. Gateway (APIG.*) rows would carry one; these two rows do not.
     const body = JSON.stringify(toEnvelope(apiError, ''));
     socket.write(
