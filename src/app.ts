@@ -1,5 +1,5 @@
 /** Builds the fastify app with everything injected; never listens (see server.ts). */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { MockState } from './admin/state.js';
 import { systemClock, type Clock } from './clock.js';
@@ -87,8 +87,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // Node checks request timeouts on this interval (default 30 s): a stalled body would outlive its timeout by that.
     // Node would answer a missing Host itself, in no shape of ours; a hook below answers it.
+    // Node honours a request timeout only when given at the server's creation (setting it afterwards, as fastify's
+    // own option does, leaves a stalled body open), and wants headersTimeout no longer than it.
     http: {
-      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
       requireHostHeader: false,
     },
@@ -134,17 +137,19 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     response.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
     response.end(body);
   });
+  // Any route's request may be answered here, so the envelope bypasses the route's response schemas.
+  const refuse = (reply: FastifyReply, error: ApiError) => sendApiError(reply.serializer(JSON.stringify), error);
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
       reply.header('Connection', 'close');
-      return sendApiError(reply, ApiError.of('AIS.0101'));
+      return refuse(reply, ApiError.of('AIS.0101'));
     }
     if (closing) {
       reply.header('Connection', 'close');
-      return sendApiError(reply, ApiError.of('ModelArts.4403'));
+      return refuse(reply, ApiError.of('ModelArts.4403'));
     }
     // The admin API answers its own unknown paths in its own shape.
-    if (request.is404 && !(config.admin && isAdminPath(request.url))) return sendApiError(reply, ApiError.of('APIG.0101'));
+    if (request.is404 && !(config.admin && isAdminPath(request.url))) return refuse(reply, ApiError.of('APIG.0101'));
     return undefined;
   });
 

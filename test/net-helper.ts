@@ -14,9 +14,10 @@ export interface RawAnswer {
 
 /**
  * Writes `head` (a request line and headers, without the blank line) and then `body` (which may be shorter than its
- * Content-Length), and collects what comes back for at most `waitMs`.
+ * Content-Length), and collects what comes back for at most `waitMs`. With `endHeaders` false the blank line that
+ * ends the headers is never sent.
  */
-export function rawRequest(port: number, head: string, body: string | Buffer = '', waitMs = 2000): Promise<RawAnswer> {
+export function rawRequest(port: number, head: string, body: string | Buffer = '', waitMs = 2000, endHeaders = true): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -40,7 +41,7 @@ export function rawRequest(port: number, head: string, body: string | Buffer = '
     const timer = setTimeout(finish, waitMs);
     socket.on('connect', () => {
       started = performance.now();
-      socket.write(`${head}\r\n\r\n`);
+      socket.write(endHeaders ? `${head}\r\n\r\n` : `${head}\r\n`);
       if (body.length > 0) socket.write(body);
     });
     socket.on('data', (chunk: Buffer) => {
