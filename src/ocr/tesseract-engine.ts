@@ -274,6 +274,11 @@ export class TesseractEngine implements OcrEngine {
     return this.pools.eng.replacements + this.pools.ara.replacements;
   }
 
+  /** Engine calls waiting for a worker. */
+  get queued(): number {
+    return this.pools.eng.queued + this.pools.ara.queued;
+  }
+
   /** How many worker threads died (threw or exited) while the engine was open. */
   get deaths(): number {
     return this.pools.eng.deaths + this.pools.ara.deaths;

@@ -60,6 +60,14 @@ const RequestHeaders = Type.Object({
   ),
 });
 
+/** Rejects with the signal's reason when it aborts; never settles otherwise. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
   const { documents, engine, clock, gateway, fetchImage, cache, timeoutMs } = options;
   for (const document of documents) {
@@ -98,10 +106,11 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           const signal = givenUp(reply, timeoutMs);
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
           // Given up, the request answers ModelArts.4402 whatever the recogniser made of its failed engine calls.
-          const result = await document
+          const recognition = document
             .recognize({ image: prepared, engine: engineFor(engine, signal), now: clock.now(), options: extra })
             .catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
-          if (signal.aborted) throw signal.reason;
+          // The answer does not wait for a call already running when the request is given up.
+          const result = await Promise.race([recognition, rejectOnAbort(signal)]);
           cache.set(key, result);
           return { result };
         });
