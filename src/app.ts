@@ -1,9 +1,10 @@
 /** Builds the fastify app with everything injected; never listens (see server.ts). */
+import ipaddr from 'ipaddr.js';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { MockState } from './admin/state.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_TOKEN_SECRET, loadConfig, type Config } from './config.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, toEnvelope } from './errors/catalogue.js';
 import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
@@ -57,6 +58,14 @@ const REDACTED = [
   'req.headers.cookie',
   'res.headers["x-subject-token"]',
 ];
+
+/** 127.0.0.0/8, ::1, an IPv4-mapped loopback, or `localhost`: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  const parsed = ipaddr.process(host);
+  return parsed.range() === 'loopback';
+}
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
@@ -200,6 +209,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       stubBodyLimit: config.bodyLimitBytes,
     });
   }
+
+  // Anyone who reads this project's source can sign tokens with the default secret: say so when others can connect.
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    const host = typeof address === 'object' && address ? address.address : config.host;
+    if (config.tokenSecret === DEFAULT_TOKEN_SECRET && !isLoopback(host)) {
+      app.log.warn(
+        { host },
+        'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.',
+      );
+    }
+  });
 
   if (config.warmup) {
     app.addHook('onReady', async () => {
