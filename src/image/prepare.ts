@@ -7,6 +7,10 @@ import { ApiError } from '../errors/catalogue.js';
 import type { CheckedImage } from './intake.js';
 import { decodeBmp } from './bmp.js';
 
+// libvips keeps up to 50 MB of recent operations for reuse; every image here is new, so it only holds memory after
+// a load has passed (issue 12: memory back near its start level).
+sharp.cache(false);
+
 export interface Region {
   /** Fractions of the image's width and height, 0..1. */
   left: number;
