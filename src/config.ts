@@ -129,7 +129,7 @@ export function defaultConfig(): Config {
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 10_000,
-    maxQueuedRecognitions: 32,
+    maxQueuedRecognitions: 16,
     ocrWorkers: Math.max(1, Math.min(2, availableParallelism())),
     ocrTimeoutMs: 30_000,
     warmup: true,

@@ -190,3 +190,23 @@ describe('after an overload (issue 12, finding 4)', () => {
     expect(after.json().error_code).not.toBe('ModelArts.4401');
   });
 });
+
+describe('memory after load (issue 12, finding 4)', () => {
+  it('replaces workers that served jobs once the pool stands idle, so their grown WebAssembly memory is returned', async () => {
+    const engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
+    try {
+      await engine.warm();
+      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+      await engine.recognize({ image: page });
+      expect(engine.recycled).toBe(0);
+      await until(() => engine.recycled === 1, 5000);
+      // Idle and unused since, the fresh worker is not replaced again; it answers the next call.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(engine.recycled).toBe(1);
+      await engine.recognize({ image: page });
+      expect(engine.deaths).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
+});

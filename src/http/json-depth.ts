@@ -1,7 +1,7 @@
 /**
  * How deeply a parsed JSON body nests. `JSON.parse` copes with any depth, but every recursive walk after it
  * (`JSON.stringify`, `structuredClone`, response serialisation) overflows the stack at a few thousand levels, and
- * a 14 MB body can nest millions deep. Real parsers cap nesting (Jackson's default is 1000); so does the gateway.
+ * a 12 MB body can nest millions deep. Real parsers cap nesting (Jackson's default is 1000); so does the gateway.
  */
 
 /**

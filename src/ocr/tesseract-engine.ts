@@ -30,6 +30,8 @@ interface Running {
 
 interface Slot extends Running {
   busy: boolean;
+  /** Jobs run since this worker started: a worker that ran none has nothing to give back. */
+  used: number;
 }
 
 interface Job {
@@ -50,7 +52,16 @@ export interface TesseractEngineOptions {
   workerPath?: string;
   /** Told when a worker thread dies (tesseract-engine knows no logger). */
   onWorkerDeath?: (lang: OcrLanguage, cause: string) => void;
+  /**
+   * After this long with nothing to do, workers that ran jobs are replaced by fresh ones: a tesseract.js worker's
+   * WebAssembly memory grows with the largest image it read and never shrinks, so a pool that served a load would
+   * otherwise hold that memory for ever. 0 turns it off.
+   */
+  recycleIdleMs?: number;
 }
+
+/** Long enough to span the gaps within a test run's bursts; short enough that memory returns soon after. */
+export const RECYCLE_IDLE_MS = 10_000;
 
 function startWorker(lang: OcrLanguage, options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath'>): Running {
   let fail: (error: ApiError) => void = () => undefined;
@@ -113,13 +124,16 @@ class WorkerPool {
   replacements = 0;
   /** Worker threads that died (threw or exited) while the pool was open. */
   deaths = 0;
+  /** Workers replaced after the pool stood idle (see `recycleIdleMs`). */
+  recycled = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly stopRunning = new Set<(error: ApiError) => void>();
 
   constructor(
     private readonly lang: OcrLanguage,
     private readonly size: number,
     private readonly timeoutMs: number,
-    private readonly options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath'> = {},
+    private readonly options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath' | 'recycleIdleMs'> = {},
   ) {}
 
   private spawn(): Running {
@@ -135,7 +149,7 @@ class WorkerPool {
 
   /** Starts every worker; resolves when all can take jobs. */
   async start(): Promise<void> {
-    while (this.slots.length < this.size) this.slots.push({ ...this.spawn(), busy: false });
+    while (this.slots.length < this.size) this.slots.push({ ...this.spawn(), busy: false, used: 0 });
     await Promise.all(this.slots.map((s) => s.worker));
   }
 
@@ -173,16 +187,35 @@ class WorkerPool {
   }
 
   private dispatch(): void {
+    clearTimeout(this.idleTimer);
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const job = this.queue.shift();
-      if (!job) return;
+      if (!job) break;
       job.detach?.();
       slot.busy = true;
+      slot.used++;
       void this.execute(slot, job).finally(() => {
         slot.busy = false;
         this.dispatch();
       });
+    }
+    const recycleMs = this.options.recycleIdleMs ?? RECYCLE_IDLE_MS;
+    if (recycleMs > 0 && !this.closed && this.queue.length === 0 && this.slots.every((slot) => !slot.busy)) {
+      this.idleTimer = setTimeout(() => this.recycle(), recycleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Idle: every worker that ran jobs gives way to a fresh one, returning its grown WebAssembly memory. */
+  private recycle(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.busy || slot.used === 0) continue;
+      const old = slot.retire;
+      Object.assign(slot, this.spawn(), { used: 0 });
+      this.recycled++;
+      old();
     }
   }
 
@@ -235,6 +268,7 @@ class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     for (const job of this.queue.splice(0)) job.reject(ApiError.of('ModelArts.4508'));
     for (const stop of this.stopRunning) stop(ApiError.of('ModelArts.4508'));
     for (const slot of this.slots) slot.retire();
@@ -247,8 +281,12 @@ export class TesseractEngine implements OcrEngine {
   private warmed = false;
 
   constructor(options: TesseractEngineOptions) {
-    const { workerPath, onWorkerDeath } = options;
-    const threads = { ...(workerPath ? { workerPath } : {}), ...(onWorkerDeath ? { onWorkerDeath } : {}) };
+    const { workerPath, onWorkerDeath, recycleIdleMs } = options;
+    const threads = {
+      ...(workerPath ? { workerPath } : {}),
+      ...(onWorkerDeath ? { onWorkerDeath } : {}),
+      ...(recycleIdleMs !== undefined ? { recycleIdleMs } : {}),
+    };
     this.pools = {
       eng: new WorkerPool('eng', options.workers, options.timeoutMs, threads),
       ara: new WorkerPool('ara', options.arabicWorkers ?? 1, options.timeoutMs, threads),
@@ -272,6 +310,11 @@ export class TesseractEngine implements OcrEngine {
   /** How many workers were replaced after hanging or crashing. */
   get replacements(): number {
     return this.pools.eng.replacements + this.pools.ara.replacements;
+  }
+
+  /** Workers replaced by fresh ones after the engine stood idle. */
+  get recycled(): number {
+    return this.pools.eng.recycled + this.pools.ara.recycled;
   }
 
   /** Engine calls waiting for a worker. */

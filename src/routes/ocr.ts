@@ -31,7 +31,8 @@ export interface OcrRouteOptions {
  */
 function givenUp(reply: FastifyReply, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(ApiError.of('ModelArts.4402')), timeoutMs);
+  // Counted from the request's arrival: reading its body and any wait before recognition are the client's wait too.
+  const timer = setTimeout(() => controller.abort(ApiError.of('ModelArts.4402')), Math.max(0, timeoutMs - reply.elapsedTime));
   timer.unref();
   reply.raw.once('close', () => {
     clearTimeout(timer);
