@@ -147,7 +147,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     response.end(body);
   });
   // Any route's request may be answered here, so the envelope bypasses the route's response schemas.
-  const refuse = (reply: FastifyReply, error: ApiError) => sendApiError(reply.serializer(JSON.stringify), error);
+  const refuse = (reply: FastifyReply, error: ApiError) =>
+    sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
       reply.header('Connection', 'close');

@@ -5,6 +5,7 @@
  */
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.js';
 import { ERROR_CATALOGUE, isErrorCode } from '../src/errors/catalogue.js';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
 import { rawRequest } from './net-helper.js';
@@ -15,7 +16,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function listening(config: Parameters<typeof buildTestApp>[0]['config'] = {}): Promise<number> {
+async function listening(config: Partial<Config> = {}): Promise<number> {
   t = await buildTestApp({ config });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   return (t.app.server.address() as AddressInfo).port;

@@ -6,8 +6,6 @@
 export interface ErrorRow {
   readonly status: number;
   readonly message: string;
-  /** Seconds a client should wait before retrying, sent as `Retry-After` (overload rows only). */
-  readonly retryAfter?: number;
 }
 
 export const ERROR_CATALOGUE = {
@@ -30,7 +28,7 @@ export const ERROR_CATALOGUE = {
   'ModelArts.4204': { status: 403, message: 'Request api error! The API XXX is not subscribed.' },
   'ModelArts.4301': { status: 500, message: 'Have error when get ai-service admin token.' },
   'ModelArts.4302': { status: 500, message: 'Gateway forwarding error.' },
-  'ModelArts.4401': { status: 429, message: 'Max concurrency error.', retryAfter: 1 },
+  'ModelArts.4401': { status: 429, message: 'Max concurrency error.' },
   'ModelArts.4402': { status: 504, message: 'Backend service timeout error.' },
   'ModelArts.4403': { status: 503, message: 'Backend service unavailable error.' },
   'ModelArts.4502': { status: 502, message: 'Backend service response error.' },
@@ -86,7 +84,6 @@ function fillMessage(template: string, params: ErrorParams): string {
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly retryAfter: number | undefined;
 
   private constructor(
     readonly code: ErrorCode,
@@ -94,9 +91,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
-    const row: ErrorRow = ERROR_CATALOGUE[code];
-    this.status = row.status;
-    this.retryAfter = row.retryAfter;
+    this.status = ERROR_CATALOGUE[code].status;
   }
 
   static of(code: ErrorCode, params: ErrorParams = {}): ApiError {

@@ -32,10 +32,17 @@ export function toApiError(error: FastifyError | Error): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * Seconds a client should wait before retrying, sent as `Retry-After` with these codes. (APIG.0308's comes from the
+ * throttle, which knows when its window ends.) Overload clears within a recognition or two.
+ */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { 'ModelArts.4401': 1 };
+
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
   // The journal keeps the code; reading it back from the serialised body would be slower and less certain.
   if (reply.request.mock) reply.request.mock.errorCode = error.code;
-  if (error.retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(error.retryAfter));
+  const retryAfter = RETRY_AFTER[error.code];
+  if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(retryAfter));
   return reply.code(error.status).send(toEnvelope(error, String(reply.request.id)));
 }
 
