@@ -12,17 +12,24 @@ import type { Worker as Thread } from 'node:worker_threads';
 import type * as Tesseract from 'tesseract.js';
 
 const require = createRequire(import.meta.url);
-const adapter = require(join(dirname(require.resolve('tesseract.js')), 'worker', 'node', 'index.js')) as {
-  spawnWorker: (options: unknown) => Thread;
-};
 
 let onSpawn: ((thread: Thread) => void) | undefined;
-const spawnWorker = adapter.spawnWorker;
-adapter.spawnWorker = (options) => {
-  const thread = spawnWorker(options);
-  onSpawn?.(thread);
-  return thread;
-};
+try {
+  // tesseract.js 7's Node adapter; should a later version move it, threads are watched from `worker.worker` instead.
+  const adapter = require(join(dirname(require.resolve('tesseract.js')), 'worker', 'node', 'index.js')) as {
+    spawnWorker?: (options: unknown) => Thread;
+  };
+  const spawnWorker = adapter.spawnWorker;
+  if (typeof spawnWorker === 'function') {
+    adapter.spawnWorker = (options) => {
+      const thread = spawnWorker(options);
+      onSpawn?.(thread);
+      return thread;
+    };
+  }
+} catch {
+  // Not found: the fallback above.
+}
 
 // Loaded only now, so that its createWorker binds the wrapped spawnWorker.
 const tesseract = require('tesseract.js') as typeof Tesseract;
@@ -43,7 +50,7 @@ export function createWatchedWorker(...args: Parameters<typeof Tesseract.createW
   try {
     // createWorker spawns its thread synchronously, before its first await.
     const worker = tesseract.createWorker(...args);
-    return { worker, thread };
+    return { worker, thread: thread as Thread | undefined };
   } finally {
     onSpawn = undefined;
   }
