@@ -1,13 +1,15 @@
 /** Builds the fastify app with everything injected; never listens (see server.ts). */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import ipaddr from 'ipaddr.js';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { MockState } from './admin/state.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfig, type Config } from './config.js';
-import { ApiError } from './errors/catalogue.js';
+import { DEFAULT_TOKEN_SECRET, loadConfig, type Config } from './config.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, toEnvelope } from './errors/catalogue.js';
 import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
-import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './http/json-depth.js';
+import { registerBodyParsing, SMALL_BODY_LIMIT } from './http/body.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './http/errors.js';
 import { createGateway } from './http/gateway.js';
 import { namespaceOf, registerJournal } from './http/journal.js';
 import { realSleep, type Sleeper } from './http/scenario.js';
@@ -18,7 +20,7 @@ import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
 import { randomSource } from './random.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
-import { ADMIN_PREFIX, adminRoutes } from './routes/admin.js';
+import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
@@ -41,9 +43,6 @@ export interface AppOptions {
 }
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: Buffer;
-  }
   interface FastifyInstance {
     ocrEngine: OcrEngine;
     /** Everything the admin API holds; tests may read it, but should change it through the admin API. */
@@ -55,8 +54,19 @@ declare module 'fastify' {
 const REDACTED = [
   'req.headers["x-auth-token"]',
   'req.headers.authorization',
+  'req.headers["x-security-token"]',
+  'req.headers["x-mock-admin-token"]',
+  'req.headers.cookie',
   'res.headers["x-subject-token"]',
 ];
+
+/** 127.0.0.0/8, ::1, an IPv4-mapped loopback, or `localhost`: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  const parsed = ipaddr.process(host);
+  return parsed.range() === 'loopback';
+}
 
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
@@ -66,7 +76,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const state = new MockState(config, LOCKOUT);
   const ownsEngine = !options.engine;
   const engine: OcrEngine =
-    options.engine ?? new TesseractEngine({ workers: config.ocrWorkers, timeoutMs: config.ocrTimeoutMs });
+    options.engine ??
+    new TesseractEngine({
+      workers: config.ocrWorkers,
+      timeoutMs: config.ocrTimeoutMs,
+      // Replaced at once; logged here, since the engine knows no logger.
+      onWorkerDeath: (lang, cause) => app.log.error({ lang, cause }, 'OCR worker died; its job failed and it is being replaced'),
+    });
 
   const app = Fastify({
     logger: {
@@ -76,7 +92,24 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
     // One line per request instead of fastify's two (src/http/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.bodyLimitBytes,
+    // Routes that take large bodies (OCR, admin stubs) say so; everything else, unknown paths included, is small.
+    bodyLimit: SMALL_BODY_LIMIT,
+    // A client must send its request within these, or its connection is closed (see clientErrorHandler).
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks request timeouts on this interval (default 30 s): a stalled body would outlive its timeout by that.
+    // Node would answer a missing Host itself, in no shape of ours; a hook below answers it.
+    // Node honours a request timeout only when given at the server's creation (setting it afterwards, as fastify's
+    // own option does, leaves a stalled body open), and wants headersTimeout no longer than it.
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      requireHostHeader: false,
+    },
+    // While closing, requests on kept-alive connections get ModelArts.4403 from a hook below, not fastify's 503.
+    return503OnClosing: false,
+    clientErrorHandler,
     genReqId: () => requestIds.hex(16),
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
@@ -84,22 +117,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Keep the raw bytes: AK/SK signatures are computed over them, never over re-serialised JSON.
-  // A body that is not JSON is answered later (request.bodyError), once the caller is authenticated: the gateway
-  // checks a signature before its backend ever parses the body.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    try {
-      if ((body as Buffer).length === 0) throw new Error('empty body');
-      const parsed: unknown = JSON.parse((body as Buffer).toString('utf8'));
-      // Deeper nesting overflows the stack of whatever walks it next (serialisers, structuredClone): not JSON we take.
-      if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) throw new Error('nested too deep');
-      done(null, parsed);
-    } catch {
-      request.bodyError = ApiError.of('ModelArts.4105');
-      done(null, undefined);
-    }
-  });
+  registerBodyParsing(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -116,6 +134,39 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await registerRateLimiting(app, clock, state.windows);
   const journaling = registerJournal(app, { state, clock });
 
+  // Answered before the body is read: an unknown path (the gateway has no such API), or any request while closing.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Answered before its body arrived (refused unread): close the connection rather than read and discard the rest.
+  app.addHook('onSend', async (request, reply) => {
+    // (`complete` is Node's; a request made by `inject` has none, and no connection.)
+    if (request.raw.complete === false) reply.header('Connection', 'close');
+  });
+  // Node answers an `Expect` it does not know with its own bare 417; the vendor envelope instead.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(toEnvelope(ApiError.of('AIS.0101'), ''));
+    response.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    response.end(body);
+  });
+  // Any route's request may be answered here, so the envelope bypasses the route's response schemas.
+  const refuse = (reply: FastifyReply, error: ApiError) =>
+    sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
+      reply.header('Connection', 'close');
+      return refuse(reply, ApiError.of('AIS.0101'));
+    }
+    if (closing) {
+      reply.header('Connection', 'close');
+      return refuse(reply, ApiError.of('ModelArts.4403'));
+    }
+    // The admin API answers its own unknown paths in its own shape.
+    if (request.is404 && !(config.admin && isAdminPath(request.url))) return refuse(reply, ApiError.of('APIG.0101'));
+    return undefined;
+  });
+
   const gateway = createGateway(app, {
     config,
     clock,
@@ -127,7 +178,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       accessKey: (ak) => state.accessKey(ak),
       identities: () => state.identities(),
       clock,
-      lockout: (request) => state.lockout(namespaceOf(request)),
+      lockout: (request) => state.signatureLockout(namespaceOf(request)),
       debugSignatures: config.debugSignatures,
     }),
   });
@@ -139,6 +190,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     engine,
     clock,
     gateway,
+    timeoutMs: config.ocrTimeoutMs,
     cache: new ResultCache({ maxEntries: config.resultCacheEntries, maxBytes: config.resultCacheBytes }),
     fetchImage: urlFetcher({
       timeoutMs: config.urlTimeoutMs,
@@ -153,8 +205,27 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
   if (config.admin) {
     const results = new Map(DOCUMENT_TYPES.map((document) => [document.api, document.resultSchema]));
-    await app.register(adminRoutes, { prefix: ADMIN_PREFIX, state, token: config.adminToken, results });
+    await app.register(adminRoutes, {
+      prefix: ADMIN_PREFIX,
+      state,
+      token: config.adminToken,
+      results,
+      guard: { allowedHosts: config.adminAllowedHosts, allowedOrigins: config.adminAllowedOrigins },
+      stubBodyLimit: config.bodyLimitBytes,
+    });
   }
+
+  // Anyone who reads this project's source can sign tokens with the default secret: say so when others can connect.
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    const host = typeof address === 'object' && address ? address.address : config.host;
+    if (config.tokenSecret === DEFAULT_TOKEN_SECRET && !isLoopback(host)) {
+      app.log.warn(
+        { host },
+        'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.',
+      );
+    }
+  });
 
   if (config.warmup) {
     app.addHook('onReady', async () => {

@@ -37,8 +37,21 @@ export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
-  /** Largest request body accepted; more gives ModelArts.4104. Base64 of a 10 MB image is ~13.4 MB. */
+  /** Largest body of an AK/SK-signed OCR call (the gateway forwards up to 12 MB); more gives ModelArts.4104. */
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  /** Largest body of an OCR call with a token (ModelArts takes up to 10 MB); more gives ModelArts.4104. */
+  tokenBodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  /** A request's headers must arrive within this; else the connection is closed. */
+  headersTimeoutMs: Type.Integer({ minimum: 100 }),
+  /** A request, headers and body, must arrive within this; else the connection is closed (ModelArts.4104). */
+  requestTimeoutMs: Type.Integer({ minimum: 100 }),
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: Type.Integer({ minimum: 100 }),
+  /**
+   * Recognitions queued or running at once, all namespaces together; past it ModelArts.4401 at once. Per-project
+   * limits alone can be bypassed with a new X-Mock-Namespace per request.
+   */
+  maxQueuedRecognitions: Type.Integer({ minimum: 1 }),
   /** tesseract.js workers in the pool. */
   ocrWorkers: Type.Integer({ minimum: 1, maximum: 16 }),
   /** A recognition that takes longer is abandoned with ModelArts.4402 and its worker replaced. */
@@ -75,6 +88,15 @@ export const ConfigSchema = Type.Object({
   admin: Type.Boolean(),
   /** When not empty, every admin call must send it in `X-Mock-Admin-Token`. */
   adminToken: Type.String(),
+  /**
+   * Host names (besides IP addresses, `localhost` and names without a dot) the admin API answers to, against DNS
+   * rebinding; `*` allows any.
+   */
+  adminAllowedHosts: Type.Array(Type.String({ minLength: 1 })),
+  /** Origins (`scheme://host[:port]`) whose pages may call the admin API besides its own; `*` allows any. */
+  adminAllowedOrigins: Type.Array(Type.String({ minLength: 1 })),
+  /** Failed IAM logins per minute for one user from one address; more get 429 until the minute ends. */
+  iamMaxFailuresPerMinute: Type.Integer({ minimum: 1 }),
   /** Requests the journal keeps (all namespaces together); the oldest are dropped first. */
   journalMaxEntries: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   /** Recognition results kept by image content (0 turns the cache off). */
@@ -99,16 +121,24 @@ export const ConfigParts = { Identity, AccessKey, ApiName, Subscriptions } as co
 
 export const DEFAULT_PROJECT = Object.freeze({ id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ae-ad-1' });
 
+/** Public (it is in this file): tokens signed with it are forgeable by anyone, so the server warns beyond loopback. */
+export const DEFAULT_TOKEN_SECRET = 'ocr-mock-sandbox-token-secret';
+
 export function defaultConfig(): Config {
   return {
     host: '127.0.0.1',
     port: 8080,
     logLevel: 'info',
-    bodyLimitBytes: 14 * 1024 * 1024,
+    bodyLimitBytes: 12 * 1024 * 1024,
+    tokenBodyLimitBytes: 10 * 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 10_000,
+    maxQueuedRecognitions: 16,
     ocrWorkers: Math.max(1, Math.min(2, availableParallelism())),
     ocrTimeoutMs: 30_000,
     warmup: true,
-    tokenSecret: 'ocr-mock-sandbox-token-secret',
+    tokenSecret: DEFAULT_TOKEN_SECRET,
     tokenTtlSeconds: 24 * 60 * 60,
     identities: [
       { domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] },
@@ -127,6 +157,9 @@ export function defaultConfig(): Config {
     urlAllowlist: [],
     admin: true,
     adminToken: '',
+    adminAllowedHosts: [],
+    adminAllowedOrigins: [],
+    iamMaxFailuresPerMinute: 10,
     journalMaxEntries: 5000,
     resultCacheEntries: 500,
     resultCacheBytes: 16 * 1024 * 1024,
@@ -139,6 +172,11 @@ export const ENV_VARIABLES = {
   PORT: 'port',
   LOG_LEVEL: 'logLevel',
   OCR_MOCK_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  OCR_MOCK_TOKEN_BODY_LIMIT_BYTES: 'tokenBodyLimitBytes',
+  OCR_MOCK_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  OCR_MOCK_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  OCR_MOCK_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  OCR_MOCK_MAX_QUEUED_RECOGNITIONS: 'maxQueuedRecognitions',
   OCR_MOCK_OCR_WORKERS: 'ocrWorkers',
   OCR_MOCK_OCR_TIMEOUT_MS: 'ocrTimeoutMs',
   OCR_MOCK_WARMUP: 'warmup',
@@ -153,6 +191,9 @@ export const ENV_VARIABLES = {
   OCR_MOCK_URL_ALLOW_LOOPBACK: 'urlAllowLoopback',
   OCR_MOCK_ADMIN: 'admin',
   OCR_MOCK_ADMIN_TOKEN: 'adminToken',
+  OCR_MOCK_ADMIN_ALLOWED_HOSTS: 'adminAllowedHosts',
+  OCR_MOCK_ADMIN_ALLOWED_ORIGINS: 'adminAllowedOrigins',
+  OCR_MOCK_IAM_MAX_FAILURES_PER_MINUTE: 'iamMaxFailuresPerMinute',
   OCR_MOCK_JOURNAL_MAX_ENTRIES: 'journalMaxEntries',
   OCR_MOCK_RESULT_CACHE_ENTRIES: 'resultCacheEntries',
   OCR_MOCK_RESULT_CACHE_BYTES: 'resultCacheBytes',
@@ -169,7 +210,10 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, u
   const values: Partial<Record<keyof Config, unknown>> = {};
   for (const [variable, key] of Object.entries(ENV_VARIABLES)) {
     const raw = env[variable];
-    if (raw !== undefined && raw !== '') values[key] = raw;
+    if (raw === undefined || raw === '') continue;
+    // Lists of names (admin hosts and origins) are comma-separated in the environment.
+    const schema = ConfigSchema.properties[key] as { type?: string; items?: { type?: string } };
+    values[key] = schema.type === 'array' && schema.items?.type === 'string' ? raw.split(',').map((item) => item.trim()).filter(Boolean) : raw;
   }
   return values;
 }

@@ -203,7 +203,11 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
   beforeAll(async () => {
     cases = await corpus();
     engine = new CountingEngine();
-    t = await buildQuietApp({ engine, config: { urlAllowLoopback: true, urlTimeoutMs: 5_000 } });
+    // Images up to 10 MB reach intake: their base64 is over the 10 MB token body limit, so the limits are raised.
+    t = await buildQuietApp({
+      engine,
+      config: { urlAllowLoopback: true, urlTimeoutMs: 5_000, bodyLimitBytes: 14 * 1024 * 1024, tokenBodyLimitBytes: 14 * 1024 * 1024 },
+    });
     token = await getToken(t.app);
     site = createServer((request, response) => response.end(served.get(request.url ?? '') ?? Buffer.alloc(0)));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));

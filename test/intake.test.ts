@@ -60,6 +60,11 @@ describe('image intake on OCR routes', () => {
   });
 
   it('AIS.0103 for more than 10 MB, a side under 15 px or over 4096 px', async () => {
+    // The base64 of a 10 MB image is over the 10 MB token body limit: only larger configured limits (or a url) reach
+    // the image check.
+    await t.app.close();
+    t = await buildTestApp({ config: { bodyLimitBytes: 14 * 1024 * 1024, tokenBodyLimitBytes: 14 * 1024 * 1024 } });
+    token = await getToken(t.app);
     const big = Buffer.concat([await samplePng(), Buffer.alloc(10 * 1024 * 1024)]);
     await expectError({ image: b64(big) }, 'AIS.0103');
     await expectError({ image: b64(await samplePng(14, 100)) }, 'AIS.0103');
@@ -85,7 +90,7 @@ describe('image intake on OCR routes', () => {
 
   it('ModelArts.4104 for a body over the configured limit', async () => {
     await t.app.close();
-    t = await buildTestApp({ config: { bodyLimitBytes: 4096 } });
+    t = await buildTestApp({ config: { tokenBodyLimitBytes: 4096 } });
     token = await getToken(t.app);
     await expectError({ image: 'A'.repeat(8192) }, 'ModelArts.4104', 413);
   });

@@ -125,7 +125,7 @@ describe(`loopback load: ${WAVES} waves of ${WAVE_SIZE} concurrent mixed request
       host: '127.0.0.1',
       engine,
       clock: new ManualClock(Date.now()),
-      config: { logLevel: 'silent', warmup: false, resultCacheEntries: 0, rateLimitPerMinute: 100_000, maxConcurrentPerProject: 1_000 },
+      config: { logLevel: 'silent', warmup: false, resultCacheEntries: 0, rateLimitPerMinute: 100_000, maxConcurrentPerProject: 1_000, maxQueuedRecognitions: 1_000 },
     });
     await server.namespace('load-throttled').updateConfig({ rateLimitPerMinute: THROTTLED_LIMIT });
     await server.namespace('load-narrow').updateConfig({ maxConcurrentPerProject: NARROW_SLOTS });

@@ -5,7 +5,9 @@
 export const ADMIN_ERRORS = {
   'bad-request': { status: 400, title: 'The admin request is invalid.' },
   unauthorized: { status: 401, title: 'The admin token is missing or wrong.' },
+  forbidden: { status: 403, title: 'The admin API refuses calls from other sites.' },
   'not-found': { status: 404, title: 'No such admin resource.' },
+  'unsupported-media-type': { status: 415, title: 'Admin requests with a body must send it as application/json.' },
   internal: { status: 500, title: 'The admin API failed unexpectedly.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

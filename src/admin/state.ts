@@ -6,7 +6,7 @@
  * namespace) holds faults and stubs that apply to every namespace after its own, and the server-wide settings.
  */
 import { IdentityDirectory } from '../auth/identities.js';
-import { AkLockout } from '../auth/signature.js';
+import { AkFailureBudget, AkLockout, combineLockouts, type AkLockoutTable } from '../auth/signature.js';
 import type { AccessKeyPair, Config, Identity } from '../config.js';
 import { FaultBook, type Fault, type FaultPhase, type FaultSpec, type RequestFacts } from '../scenario/faults.js';
 import { StubBook, type Stub, type StubSpec } from '../scenario/stubs.js';
@@ -47,6 +47,12 @@ export interface LockoutOptions {
 /** Lockout tables kept at once; the least recently used namespace's table goes first past this. */
 const MAX_LOCKOUT_NAMESPACES = 1000;
 
+/**
+ * Signature failures of one AK, all namespaces together, that lock it everywhere: ten namespaces' worth of the
+ * gateway's five, in five minutes. Tests that fail on purpose stay far below it; rotating namespaces does not.
+ */
+export const SERVER_WIDE_LOCKOUT = { maxFailures: 50, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
+
 function serverSettingsOf(config: Readonly<Config>): ServerSettings {
   return structuredClone({
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -69,6 +75,7 @@ export class MockState {
   private readonly global: Scope = newScope();
   private readonly scopes = new Map<string, Scope>();
   private readonly lockouts = new Map<string, AkLockout>();
+  private readonly serverWideLockout = new AkFailureBudget(SERVER_WIDE_LOCKOUT);
   private nextId = 1;
 
   constructor(
@@ -134,6 +141,11 @@ export class MockState {
     return lockout;
   }
 
+  /** What a signed request in `namespace` is checked against: its namespace's lockout and the server-wide budget. */
+  signatureLockout(namespace: string): AkLockoutTable {
+    return combineLockouts(this.lockout(namespace), this.serverWideLockout);
+  }
+
   // ---- faults and stubs; `namespace` undefined means the global scope ----
 
   addFault(namespace: string | undefined, spec: FaultSpec): Fault {
@@ -192,6 +204,7 @@ export class MockState {
       this.windows.clear();
       this.concurrency.clear();
       this.lockouts.clear();
+      this.serverWideLockout.reset();
       this.updateServer(serverSettingsOf(this.config));
       return;
     }

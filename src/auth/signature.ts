@@ -83,6 +83,11 @@ export interface VerifyOptions {
   /** The server's time, ms since the epoch. */
   now: number;
   maxSkewMs: number;
+  /**
+   * Stop after the checks that need no body (shape, AK, date, signed headers present), answering ok when they pass:
+   * the gateway runs these before reading a body. Failures then carry no canonical request (it needs the body).
+   */
+  headersOnly?: boolean;
 }
 
 // The exact shape the vendor signer writes: one space after the algorithm, ", " between the three parts.
@@ -219,15 +224,15 @@ export function verifySignature(options: VerifyOptions): VerifyResult {
   }
 
   const { access, signedHeaders, signature } = parsed;
-  const canonical = canonicalRequest({ ...request, signedHeaders });
+  const canonical = options.headersOnly ? undefined : canonicalRequest({ ...request, signedHeaders });
   const sdkDate = headerValue(request.headers, 'x-sdk-date');
-  const toSign = sdkDate === undefined ? undefined : stringToSign(sdkDate, canonical);
+  const toSign = sdkDate === undefined || canonical === undefined ? undefined : stringToSign(sdkDate, canonical);
   const fail = (reason: SignatureFailureReason, detail: string): VerifyResult => ({
     ok: false,
     reason,
     access,
     detail,
-    canonicalRequest: canonical,
+    ...(canonical === undefined ? {} : { canonicalRequest: canonical }),
     ...(toSign === undefined ? {} : { stringToSign: toSign }),
   });
 
@@ -248,6 +253,7 @@ export function verifySignature(options: VerifyOptions): VerifyResult {
 
   const missing = signedHeaders.filter((name) => headerValue(request.headers, name) === undefined);
   if (missing.length > 0) return fail(AKSK_REASONS.signatureFail, `signed header(s) absent: ${missing.join(', ')}`);
+  if (canonical === undefined) return { ok: true, access };
 
   // The vendor signer copies X-Sdk-Content-Sha256 into the hash line unchecked; a stated hash must still
   // match the body, or anyone could replace the body and state the old hash.
@@ -256,7 +262,7 @@ export function verifySignature(options: VerifyOptions): VerifyResult {
     return fail(AKSK_REASONS.signatureFail, 'X-Sdk-Content-Sha256 is neither UNSIGNED-PAYLOAD nor the body\'s SHA-256');
   }
 
-  const expected = sign(secretKey, stringToSign(sdkDate, canonical));
+  const expected = sign(secretKey, toSign as string);
   if (!signaturesMatch(signature, expected)) {
     return fail(AKSK_REASONS.signatureFail, 'signature does not match; compare canonicalRequest with the client\'s');
   }
@@ -268,7 +274,7 @@ export function verifySignature(options: VerifyOptions): VerifyResult {
  * signed; a signature failure of a known AK counts towards its lock; a success clears its count.
  * Unknown AKs are not counted: there is no key pair to lock, and the tracker stays bounded by the configured AKs.
  */
-export function verifySignatureWithLockout(options: VerifyOptions & { lockout: AkLockout }): LockoutVerifyResult {
+export function verifySignatureWithLockout(options: VerifyOptions & { lockout: AkLockoutTable }): LockoutVerifyResult {
   const { lockout, now } = options;
   const authorization = headerValue(options.request.headers, 'authorization');
   const access = authorization === undefined ? undefined : parseAuthorization(authorization)?.access;
@@ -276,11 +282,66 @@ export function verifySignatureWithLockout(options: VerifyOptions & { lockout: A
     return { ok: false, reason: AKSK_REASONS.locked, access, detail: `access key ${access} is locked after repeated failures` };
   }
   const result = verifySignature(options);
-  if (result.ok) lockout.recordSuccess(result.access);
+  // Passing the body-free checks proves nothing yet: only a verified signature ends a run of failures.
+  if (result.ok && !options.headersOnly) lockout.recordSuccess(result.access);
+  else if (result.ok) return result;
   else if (result.reason === AKSK_REASONS.signatureFail && result.access !== undefined) {
     lockout.recordFailure(result.access, now);
   }
   return result;
+}
+
+/** What `verifySignatureWithLockout` needs of a lockout: an `AkLockout`, or several combined. */
+export interface AkLockoutTable {
+  isLocked(access: string, now: number): boolean;
+  recordFailure(access: string, now: number): unknown;
+  recordSuccess(access: string): void;
+}
+
+/**
+ * A server-wide bound on one AK's signature failures, whatever namespace they came from: `maxFailures` within a
+ * fixed window of `windowMs` lock the AK for `lockMs`. Successes do not reset it (they may be another client's),
+ * so it counts failures per window rather than consecutive ones. Keeps rotating `X-Mock-Namespace` from bypassing
+ * the lockout, while a namespace's own five-failure lock stays the namespace's.
+ */
+export class AkFailureBudget {
+  private readonly entries = new Map<string, { start: number; failures: number; lockedUntil: number | null }>();
+
+  constructor(private readonly options: { maxFailures: number; windowMs: number; lockMs: number }) {}
+
+  isLocked(access: string, now: number): boolean {
+    const entry = this.entries.get(access);
+    return entry?.lockedUntil != null && now < entry.lockedUntil;
+  }
+
+  recordFailure(access: string, now: number): void {
+    let entry = this.entries.get(access);
+    if (entry?.lockedUntil != null && now < entry.lockedUntil) return;
+    if (!entry || entry.lockedUntil != null || now >= entry.start + this.options.windowMs || now < entry.start) {
+      entry = { start: now, failures: 0, lockedUntil: null };
+      this.entries.set(access, entry);
+    }
+    entry.failures += 1;
+    if (entry.failures >= this.options.maxFailures) entry.lockedUntil = now + this.options.lockMs;
+  }
+
+  recordSuccess(): void {}
+
+  reset(): void {
+    this.entries.clear();
+  }
+}
+
+/** Both tables: locked when either is; failures counted in both; successes end only the namespace's run. */
+export function combineLockouts(namespace: AkLockout, server: AkFailureBudget): AkLockoutTable {
+  return {
+    isLocked: (access, now) => namespace.isLocked(access, now) || server.isLocked(access, now),
+    recordFailure: (access, now) => {
+      server.recordFailure(access, now);
+      return namespace.recordFailure(access, now);
+    },
+    recordSuccess: (access) => namespace.recordSuccess(access),
+  };
 }
 
 export interface AkLockoutOptions {

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityDirectory } from '../auth/identities.js';
 import {
-  type AkLockout,
+  type AkLockoutTable,
   DEFAULT_MAX_SKEW_MS,
   splitRequestTarget,
   verifySignatureWithLockout,
@@ -34,7 +34,7 @@ export interface SignatureOptions {
   identities: () => IdentityDirectory;
   clock: Clock;
   /** The lockout table for this request: one per namespace, so one test's failures never lock another's key. */
-  lockout: (request: FastifyRequest) => AkLockout;
+  lockout: (request: FastifyRequest) => AkLockoutTable;
   debugSignatures: boolean;
 }
 
@@ -52,8 +52,16 @@ function exposeFailure(reply: FastifyReply, failure: Failure): void {
   reply.header(DEBUG_HEADERS.detail, printable(failure.detail));
 }
 
+/** Signed headers whose values are credentials: their lines in a logged canonical request are redacted. */
+const SECRET_HEADERS = /^(x-security-token|x-auth-token|authorization|cookie|x-mock-admin-token|x-subject-token):.*$/gim;
+
+/** The canonical request as logs may show it: every line the same, but a credential's value. */
+export function redactCanonicalRequest(canonical: string): string {
+  return canonical.replace(SECRET_HEADERS, '$1:[redacted]');
+}
+
 export function signatureAuthenticator(options: SignatureOptions): SignatureAuthenticator {
-  return async function authenticateSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return async function authenticateSignature(request: FastifyRequest, reply: FastifyReply, stage): Promise<void> {
     const { path, query } = splitRequestTarget(request.raw.url ?? request.url);
     const result = verifySignatureWithLockout({
       request: { method: request.raw.method ?? request.method, path, query, headers: request.raw.headers, body: request.rawBody ?? EMPTY },
@@ -61,12 +69,12 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
       now: options.clock.now(),
       maxSkewMs: DEFAULT_MAX_SKEW_MS,
       lockout: options.lockout(request),
+      headersOnly: stage === 'headers',
     });
     if (!result.ok) {
-      request.log.debug(
-        { access: result.access, detail: result.detail, canonicalRequest: result.canonicalRequest, stringToSign: result.stringToSign },
-        'AK/SK signature refused',
-      );
+      // Signed headers may include temporary credentials' X-Security-Token: never in the log in clear.
+      const canonicalRequest = result.canonicalRequest === undefined ? undefined : redactCanonicalRequest(result.canonicalRequest);
+      request.log.debug({ access: result.access, detail: result.detail, canonicalRequest, stringToSign: result.stringToSign }, 'AK/SK signature refused');
       if (options.debugSignatures) exposeFailure(reply, result);
       throw ApiError.iam(result.reason);
     }
@@ -77,6 +85,8 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
     if (!options.identities().projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
       throw ApiError.of('ModelArts.4203');
     }
+    // The body-free checks passed: the signature itself is checked once the body has been read.
+    if (stage === 'headers') return;
     request.caller = { projectId, method: 'aksk', principal: pair.ak };
   };
 }

@@ -2,6 +2,8 @@
  * Maps everything that can go wrong in a request, ours or fastify's, to a row of the vendor catalogue,
  * so a client never sees a fastify-shaped error or a bare 500.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toEnvelope, type ErrorCode } from '../errors/catalogue.js';
 
@@ -30,10 +32,42 @@ export function toApiError(error: FastifyError | Error): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * Seconds a client should wait before retrying, sent as `Retry-After` with these codes. (APIG.0308's comes from the
+ * throttle, which knows when its window ends.) Overload clears within a recognition or two.
+ */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { 'ModelArts.4401': 1 };
+
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
   // The journal keeps the code; reading it back from the serialised body would be slower and less certain.
   if (reply.request.mock) reply.request.mock.errorCode = error.code;
+  const retryAfter = RETRY_AFTER[error.code];
+  if (retryAfter !== undefined && !reply.hasHeader('retry-after')) reply.header('Retry-After', String(retryAfter));
   return reply.code(error.status).send(toEnvelope(error, String(reply.request.id)));
+}
+
+/**
+ * For fastify's `clientErrorHandler`: what Node refuses before fastify sees a request (a malformed request line or
+ * header, headers over 16 KB, a request not received within `headersTimeoutMs` / `requestTimeoutMs`) is answered
+ * in the vendor envelope too, then the connection is closed. A request that did not arrive in time is
+ * `ModelArts.4104` (its body did not match its declared length); anything else malformed is `AIS.0101`.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // As Node's own handler: never a second answer on a connection whose response has begun (a client that stalls
+  // after its request was already answered is just closed).
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  const apiError = ApiError.of(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'ModelArts.4104' : 'AIS.0101');
+  this.log.debug({ err: error, error_code: apiError.code }, 'client error');
+  if (socket.writable && !answering) {
+    // No request id: no request was ever formed. Gateway (APIG.*) rows would carry one; these two rows do not.
+    const body = JSON.stringify(toEnvelope(apiError, ''));
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status] ?? ''}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**

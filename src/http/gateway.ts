@@ -1,9 +1,11 @@
 /**
  * Everything that stands between a client and an OCR backend, in the gateway's order:
- *   onRequest      a readable X-Mock-Namespace → token authentication (before the body is read)
- *   preValidation  AK/SK authentication (over the raw body) → per-minute throttle (APIG.0308)
+ *   onRequest      a readable X-Mock-Namespace → token authentication, or the AK/SK checks that need no body
+ *                  (shape, known AK, date, lockout): all before the body is read
+ *   preParsing     the body limit, by how the caller authenticates (ModelArts.4104)
+ *   preValidation  AK/SK signature (over the raw body) → per-minute throttle (APIG.0308)
  *                  → subscription (ModelArts.4204) → X-Mock-Scenario or an admin fault
- *                  → a body that was not JSON, or nested too deep (ModelArts.4105)
+ *                  → only now the body is parsed: not JSON, too deep or too many values is ModelArts.4105
  *   handler        a concurrency slot (ModelArts.4401) around the backend work; once the image is decoded,
  *                  faults for its hash and stubs (receiveImage)
  * Counters, faults and settings are the namespace's (see src/admin/namespace.ts). Routes take the hooks from here
@@ -16,16 +18,11 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
 import { gatewayAuthentication, type SignatureAuthenticator } from './authenticate.js';
+import { limitBody, parseHeldBody } from './body.js';
 import { namespaceOf } from './journal.js';
 import { imageHook, scenarioHook, tokenErrorsOf, type ImageVerdict, type ScenarioOptions } from './scenario.js';
 import { concurrencyGuard, namespaceRateLimit } from './throttle.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** A body that could not be parsed; answered only once the caller is authenticated, as the backend would. */
-    bodyError?: ApiError;
-  }
-}
+import { ConcurrencyLimiter } from '../throttle/concurrency.js';
 
 /** The API a route serves, as the gateway names it. */
 export interface GatewayApi {
@@ -36,9 +33,13 @@ export interface GatewayApi {
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type PreParsingHook = (request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream>;
 
 export interface Gateway {
   onRequest: Hook[];
+  preParsing: PreParsingHook[];
+  /** The route's body limit: the larger of the two; token calls are held to theirs in preParsing. */
+  bodyLimit: number;
   preValidation(api: GatewayApi): Hook[];
   /** Runs the backend work holding one of the request's namespace's concurrency slots. */
   withSlot<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T>;
@@ -61,11 +62,12 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     clock,
     signature,
     tokenErrors: (request) => tokenErrorsOf(request) ?? config.tokenErrors,
+    identities: () => state.identities(),
   });
   // A refusal worded by `X-Mock-Scenario: token-errors=…` is journaled as forced by the scenario.
-  const authenticateToken: Hook = async (request) => {
+  const authenticateToken: Hook = async (request, reply) => {
     try {
-      await auth.onRequest(request);
+      await auth.onRequest(request, reply);
     } catch (error) {
       if (request.mock && tokenErrorsOf(request)) request.mock.forcedBy = 'scenario';
       throw error;
@@ -73,6 +75,8 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   };
   const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute) as unknown as Hook;
   const slots = concurrencyGuard(state.concurrency);
+  // All namespaces together: a new X-Mock-Namespace per request must not queue unbounded work.
+  const backend = concurrencyGuard(new ConcurrencyLimiter(config.maxQueuedRecognitions));
 
   // A mistyped namespace would silently share counters and faults with others: refuse it, as a bad scenario is.
   const checkNamespace: Hook = async (request) => {
@@ -82,22 +86,33 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     }
   };
 
-  // The JSON parser holds its refusal (bad JSON, nesting past MAX_JSON_DEPTH) until the caller is authenticated.
-  const rejectUnreadableBody: Hook = async (request) => {
-    if (request.bodyError) throw request.bodyError;
-  };
+  // Token calls are held to ModelArts' 10 MB; signed calls to the gateway's 12 MB (the route's own limit).
+  const bodyLimit = Math.max(config.bodyLimitBytes, config.tokenBodyLimitBytes);
+  const limitByCaller: PreParsingHook = async (request, _reply, payload) =>
+    limitBody(request, payload, request.caller?.method === 'token' ? config.tokenBodyLimitBytes : config.bodyLimitBytes);
+
+  // The body was kept raw; a refusal (not JSON, too deep, too many values) waits until the caller is authenticated.
+  const readBody: Hook = async (request) => parseHeldBody(request);
 
   return {
     onRequest: [checkNamespace, authenticateToken],
+    preParsing: [limitByCaller],
+    bodyLimit,
     preValidation(route) {
       const checkSubscription: Hook = async (request) => {
         const { project_id: projectId } = request.params as { project_id: string };
         const { subscriptions } = state.settings(namespaceOf(request));
         if (!isSubscribed(subscriptions, projectId, route.api)) throw ApiError.of('ModelArts.4204', { api: route.title });
       };
-      return [auth.preValidation, throttle, checkSubscription, scenarioHook(route, options), rejectUnreadableBody];
+      return [auth.preValidation, throttle, checkSubscription, scenarioHook(route, options), readBody];
     },
-    withSlot: (request, work) => slots(namespaceOf(request), work),
+    withSlot: (request, work) =>
+      slots(namespaceOf(request), () =>
+        backend('*', work).catch((error: unknown) => {
+          if (error instanceof ApiError && error.code === 'ModelArts.4401') request.log.warn('maxQueuedRecognitions reached');
+          throw error;
+        }),
+      ),
     receiveImage: imageHook(options),
   };
 }

@@ -8,6 +8,10 @@ import type { CheckedImage } from './intake.js';
 import { decodeBmp } from './bmp.js';
 import { IntegralImage } from './integral.js';
 
+// libvips keeps up to 50 MB of recent operations for reuse; every image here is new, so it only holds memory after
+// a load has passed (issue 12: memory back near its start level).
+sharp.cache(false);
+
 export interface Region {
   /** Fractions of the image's width and height, 0..1. */
   left: number;
@@ -60,7 +64,7 @@ export class PreparedImage {
 
   static async from(image: CheckedImage): Promise<PreparedImage> {
     try {
-      const raw = image.format === 'bmp' ? decodeBmp(image.bytes, image.width, image.height) : undefined;
+      const raw = image.format === 'bmp' ? await decodeBmp(image.bytes, image.width, image.height) : undefined;
       const base = raw
         ? sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
         : sharp(image.bytes, { limitInputPixels: 8192 * 8192, failOn: 'error', pages: 1 }).rotate();

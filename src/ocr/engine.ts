@@ -21,6 +21,8 @@ export interface OcrRequest {
   psm?: PageSegmentationMode;
   /** Only these characters may be recognised. */
   whitelist?: string;
+  /** Aborted when the request is given up (client gone, deadline passed): a queued call is dropped at once. */
+  signal?: AbortSignal;
 }
 
 export interface BoundingBox {
@@ -64,4 +66,17 @@ export interface OcrEngine {
   warm(): Promise<void>;
   isWarm(): boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The engine as one request sees it: every call carries the request's signal, and once that aborts every further
+ * call fails at once with its reason, so a recognition given up stops at its next call.
+ */
+export function engineFor(engine: OcrEngine, signal: AbortSignal): OcrEngine {
+  return {
+    recognize: (request) => (signal.aborted ? Promise.reject(signal.reason) : engine.recognize({ ...request, signal })),
+    warm: () => engine.warm(),
+    isWarm: () => engine.isWarm(),
+    close: () => engine.close(),
+  };
 }

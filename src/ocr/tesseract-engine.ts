@@ -1,14 +1,18 @@
 /**
  * tesseract.js behind the OcrEngine interface: a fixed pool of workers per language, a plain job queue,
- * and a timeout that replaces a hung worker. Language data comes from the @tesseract.js-data npm packages
- * through `langPath`, so nothing is ever downloaded.
+ * a timeout that replaces a hung worker, and a watch on every worker thread: one that throws or exits fails its
+ * job at once (ModelArts.4502) and is replaced, and the process lives on. A job whose request is given up (its
+ * `signal` aborts: the client left, or its deadline passed) leaves the queue at once. Language data comes from the
+ * @tesseract.js-data npm packages through `langPath`, so nothing is ever downloaded.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createWorker, OEM, type Worker, type Block, type Line } from 'tesseract.js';
+import type { Worker as Thread } from 'node:worker_threads';
+import type { Worker, Block, Line } from 'tesseract.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { OcrEngine, OcrLanguage, OcrLine, OcrRequest, OcrResult } from './engine.js';
 import { warmupRequests } from './warmup-images.js';
+import { createWatchedWorker, OEM } from './tesseract-threads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,15 +21,26 @@ export function languageDataPath(lang: OcrLanguage): string {
   return join(dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), '4.0.0_best_int');
 }
 
-interface Slot {
+/** One worker: its tesseract.js handle, and a promise that rejects the moment its thread dies. */
+interface Running {
   worker: Promise<Worker>;
+  died: Promise<never>;
+  /** Terminates the worker on purpose: its exit is then no death. */
+  retire(): void;
+}
+
+interface Slot extends Running {
   busy: boolean;
+  /** Jobs run since this worker started: a worker that ran none has nothing to give back. */
+  used: number;
 }
 
 interface Job {
   request: OcrRequest;
   resolve: (result: OcrResult) => void;
   reject: (error: unknown) => void;
+  /** Takes the job out of the queue when its request is given up. */
+  detach?: () => void;
 }
 
 export interface TesseractEngineOptions {
@@ -34,14 +49,57 @@ export interface TesseractEngineOptions {
   /** Workers for Arabic, started on first use. */
   arabicWorkers?: number;
   timeoutMs: number;
+  /** The script each worker thread runs; tesseract.js's own by default. Tests pass one that crashes. */
+  workerPath?: string;
+  /** Told when a worker thread dies (tesseract-engine knows no logger). */
+  onWorkerDeath?: (lang: OcrLanguage, cause: string) => void;
+  /**
+   * After this long with nothing to do, workers that ran jobs are replaced by fresh ones: a tesseract.js worker's
+   * WebAssembly memory grows with the largest image it read and never shrinks, so a pool that served a load would
+   * otherwise hold that memory for ever. 0 turns it off.
+   */
+  recycleIdleMs?: number;
 }
 
-async function startWorker(lang: OcrLanguage): Promise<Worker> {
-  return createWorker(lang, OEM.LSTM_ONLY, {
+/** Long enough to span the gaps within a test run's bursts; short enough that memory returns soon after. */
+export const RECYCLE_IDLE_MS = 10_000;
+
+function startWorker(lang: OcrLanguage, options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath'>): Running {
+  let fail: (error: ApiError) => void = () => undefined;
+  const died = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  // Nobody may be listening when a worker dies idle: that is not an unhandled rejection.
+  died.catch(() => undefined);
+  const { worker, thread } = createWatchedWorker(lang, OEM.LSTM_ONLY, {
     langPath: languageDataPath(lang),
     gzip: true,
     cacheMethod: 'none',
+    // Without it tesseract.js rethrows a job's failure inside its message listener: an uncaught exception.
+    errorHandler: () => undefined,
+    ...(options.workerPath ? { workerPath: options.workerPath } : {}),
   });
+  let dead = false;
+  const watch = (watched: Thread) => {
+    const die = (cause: string) => {
+      if (dead) return;
+      dead = true;
+      options.onWorkerDeath?.(lang, cause);
+      fail(ApiError.of('ModelArts.4502'));
+    };
+    watched.on('error', (error: Error) => die(`thread threw: ${error.message}`));
+    watched.on('exit', (code: number) => die(`thread exited with code ${code}`));
+  };
+  if (thread) watch(thread);
+  else void worker.then((w) => watch((w as unknown as { worker: Thread }).worker)).catch(() => undefined);
+  // A thread that dies while loading would leave `worker` pending forever.
+  const ready = Promise.race([worker, died]);
+  ready.catch(() => undefined);
+  const retire = () => {
+    dead = true;
+    void worker.then((w) => w.terminate()).catch(() => undefined);
+  };
+  return { worker: ready, died, retire };
 }
 
 function toLines(blocks: Block[] | null): OcrLine[] {
@@ -65,17 +123,34 @@ class WorkerPool {
   private closed = false;
   /** Workers replaced after a timeout or crash. */
   replacements = 0;
+  /** Worker threads that died (threw or exited) while the pool was open. */
+  deaths = 0;
+  /** Workers replaced after the pool stood idle (see `recycleIdleMs`). */
+  recycled = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly stopRunning = new Set<(error: ApiError) => void>();
 
   constructor(
     private readonly lang: OcrLanguage,
     private readonly size: number,
     private readonly timeoutMs: number,
+    private readonly options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath' | 'recycleIdleMs'> = {},
   ) {}
+
+  private spawn(): Running {
+    return startWorker(this.lang, {
+      ...this.options,
+      onWorkerDeath: (lang, cause) => {
+        if (this.closed) return;
+        this.deaths++;
+        this.options.onWorkerDeath?.(lang, cause);
+      },
+    });
+  }
 
   /** Starts every worker; resolves when all can take jobs. */
   async start(): Promise<void> {
-    while (this.slots.length < this.size) this.slots.push({ worker: startWorker(this.lang), busy: false });
+    while (this.slots.length < this.size) this.slots.push({ ...this.spawn(), busy: false, used: 0 });
     await Promise.all(this.slots.map((s) => s.worker));
   }
 
@@ -102,29 +177,69 @@ class WorkerPool {
   /** Workers that have done their warm-up recognition. */
   warmedWorkers = 0;
 
+  /** Jobs waiting for a worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get started(): boolean {
     return this.slots.length > 0;
   }
 
   run(request: OcrRequest): Promise<OcrResult> {
     if (this.closed) return Promise.reject(ApiError.of('ModelArts.4508'));
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.started) void this.start().catch(() => undefined);
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      const job: Job = { request, resolve, reject };
+      if (signal) {
+        // Given up while waiting: out of the queue at once, so no worker spends time on it.
+        const onAbort = () => {
+          const at = this.queue.indexOf(job);
+          if (at !== -1) {
+            this.queue.splice(at, 1);
+            reject(signal.reason);
+          }
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(job);
       this.dispatch();
     });
   }
 
   private dispatch(): void {
+    clearTimeout(this.idleTimer);
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const job = this.queue.shift();
-      if (!job) return;
+      if (!job) break;
+      job.detach?.();
       slot.busy = true;
+      slot.used++;
       void this.execute(slot, job).finally(() => {
         slot.busy = false;
         this.dispatch();
       });
+    }
+    const recycleMs = this.options.recycleIdleMs ?? RECYCLE_IDLE_MS;
+    if (recycleMs > 0 && !this.closed && this.queue.length === 0 && this.slots.every((slot) => !slot.busy)) {
+      this.idleTimer = setTimeout(() => this.recycle(), recycleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Idle: every worker that ran jobs gives way to a fresh one, returning its grown WebAssembly memory. */
+  private recycle(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.busy || slot.used === 0) continue;
+      const old = slot.retire;
+      Object.assign(slot, this.spawn(), { used: 0 });
+      this.recycled++;
+      old();
     }
   }
 
@@ -137,21 +252,30 @@ class WorkerPool {
       stopThis = reject;
       this.stopRunning.add(reject);
     });
+    // The request given up while its call runs: its caller is answered now; the worker finishes the call (or times
+    // out) before it takes the next job, since stopping tesseract mid-call means restarting it.
+    const { signal } = job.request;
+    const giveUp = () => job.reject(signal?.reason);
+    if (signal?.aborted) giveUp();
+    else signal?.addEventListener('abort', giveUp, { once: true });
+    const work = this.recognizeOn(slot, job.request);
+    // A thread that dies fails its job now, not when the timeout fires.
+    const settled = Promise.race([work, stop, slot.died]);
     try {
-      const result = await Promise.race([this.recognizeOn(slot, job.request), stop]);
-      job.resolve(result);
+      job.resolve(await settled);
     } catch (error) {
       // A worker that timed out or crashed may be wedged: replace it rather than reuse it (unless closing).
       if (!this.closed) {
-        const old = slot.worker;
-        slot.worker = startWorker(this.lang);
+        const old = slot.retire;
+        Object.assign(slot, this.spawn());
         this.replacements++;
-        void old.then((w) => w.terminate()).catch(() => undefined);
+        old();
       }
       job.reject(error instanceof ApiError ? error : ApiError.of('AIS.0105'));
     } finally {
       clearTimeout(timer);
       if (stopThis) this.stopRunning.delete(stopThis);
+      signal?.removeEventListener('abort', giveUp);
     }
   }
 
@@ -168,8 +292,10 @@ class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     for (const job of this.queue.splice(0)) job.reject(ApiError.of('ModelArts.4508'));
     for (const stop of this.stopRunning) stop(ApiError.of('ModelArts.4508'));
+    for (const slot of this.slots) slot.retire();
     await Promise.allSettled(this.slots.map(async (s) => (await s.worker).terminate()));
   }
 }
@@ -180,9 +306,15 @@ export class TesseractEngine implements OcrEngine {
   private warming: Promise<void> | undefined;
 
   constructor(options: TesseractEngineOptions) {
+    const { workerPath, onWorkerDeath, recycleIdleMs } = options;
+    const threads = {
+      ...(workerPath ? { workerPath } : {}),
+      ...(onWorkerDeath ? { onWorkerDeath } : {}),
+      ...(recycleIdleMs !== undefined ? { recycleIdleMs } : {}),
+    };
     this.pools = {
-      eng: new WorkerPool('eng', options.workers, options.timeoutMs),
-      ara: new WorkerPool('ara', options.arabicWorkers ?? 1, options.timeoutMs),
+      eng: new WorkerPool('eng', options.workers, options.timeoutMs, threads),
+      ara: new WorkerPool('ara', options.arabicWorkers ?? 1, options.timeoutMs, threads),
     };
   }
 
@@ -221,6 +353,21 @@ export class TesseractEngine implements OcrEngine {
   /** How many workers were replaced after hanging or crashing. */
   get replacements(): number {
     return this.pools.eng.replacements + this.pools.ara.replacements;
+  }
+
+  /** Workers replaced by fresh ones after the engine stood idle. */
+  get recycled(): number {
+    return this.pools.eng.recycled + this.pools.ara.recycled;
+  }
+
+  /** Engine calls waiting for a worker. */
+  get queued(): number {
+    return this.pools.eng.queued + this.pools.ara.queued;
+  }
+
+  /** How many worker threads died (threw or exited) while the engine was open. */
+  get deaths(): number {
+    return this.pools.eng.deaths + this.pools.ara.deaths;
   }
 
   async close(): Promise<void> {

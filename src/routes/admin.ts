@@ -10,6 +10,7 @@ import type { TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { AdminError } from '../admin/errors.js';
+import { adminRefusal, type AdminGuardOptions } from '../admin/guard.js';
 import type { JournalFilter } from '../admin/journal.js';
 import { isNamespace, NAMESPACE_HEADER } from '../admin/namespace.js';
 import {
@@ -36,6 +37,11 @@ import { sha256Hex } from '../http/scenario.js';
 import { decodeBase64Image } from '../image/intake.js';
 
 export const ADMIN_PREFIX = '/_mock';
+
+/** A path under the admin API's prefix (query and all). */
+export function isAdminPath(url: string): boolean {
+  return url === ADMIN_PREFIX || /^\/_mock[/?#]/.test(url);
+}
 export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token';
 
 export interface AdminRouteOptions {
@@ -44,6 +50,10 @@ export interface AdminRouteOptions {
   token: string;
   /** The OCR APIs and their result schemas: stubs are checked against them, so a stub can never break a response. */
   results: ReadonlyMap<string, TObject>;
+  /** Hosts and origins allowed besides the defaults (src/admin/guard.ts). */
+  guard: AdminGuardOptions;
+  /** Body limit of `POST /stubs`, which may carry an image; every other admin route takes small bodies. */
+  stubBodyLimit: number;
 }
 
 const tags = ['Mock admin'];
@@ -82,7 +92,7 @@ function configView(state: MockState, namespace: string | undefined): ConfigView
   };
 }
 
-export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (app, { state, token, results }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (app, { state, token, results, guard, stubBodyLimit }) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let adminError: AdminError;
     if (error instanceof AdminError) adminError = error;
@@ -99,8 +109,27 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     return reply.code(error.status).send(error.toBody());
   });
 
+  // Before the body is read: a page of another site (or a rebound name), a non-JSON body, then the token.
   app.addHook('onRequest', async (request) => {
+    const { host, origin } = request.headers;
+    const refusal = adminRefusal(
+      {
+        host,
+        origin,
+        'sec-fetch-site': request.headers['sec-fetch-site'] as string | undefined,
+        'content-type': request.headers['content-type'],
+        'content-length': request.headers['content-length'],
+        'transfer-encoding': request.headers['transfer-encoding'],
+      },
+      guard,
+    );
+    if (refusal) {
+      request.log.warn({ host, origin, error: refusal.code }, refusal.message);
+      throw refusal;
+    }
     if (token !== '' && !tokenMatches(request.headers[ADMIN_TOKEN_HEADER], token)) throw new AdminError('unauthorized');
+    // Unknown admin paths are answered here, before any body is read.
+    if (request.is404) throw new AdminError('not-found', `no admin route ${request.method} ${request.url.split('?')[0]}`);
   });
   app.addHook('preValidation', async (request) => {
     // The app's JSON parser holds a parse failure for the vendor routes' sake; here it is simply a bad request.
@@ -181,7 +210,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   app.post(
     '/stubs',
-    { schema: { hide: true, tags, querystring: ScopeQuery, body: StubSpecSchema, response: { 201: StubSchema, ...adminErrorResponses } } },
+    {
+      bodyLimit: stubBodyLimit,
+      schema: { hide: true, tags, querystring: ScopeQuery, body: StubSpecSchema, response: { 201: StubSchema, ...adminErrorResponses } },
+    },
     async (request, reply) => {
       const { api, image, imageSha256, result } = request.body;
       knownApi(api);

@@ -6,6 +6,7 @@ import { issueToken } from '../auth/token.js';
 import { stableId, type IdentityDirectory } from '../auth/identities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { FixedWindowCounter } from '../throttle/fixed-window.js';
 
 const Named = Type.Object({ name: Type.String({ minLength: 1 }) });
 
@@ -46,9 +47,13 @@ const IamError = Type.Object({
   error: Type.Object({ code: Type.Integer(), message: Type.String(), title: Type.String() }),
 });
 
-function iamError(code: 400 | 401, message: string) {
-  return { error: { code, message, title: code === 400 ? 'Bad Request' : 'Unauthorized' } };
+const TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 429: 'Too Many Requests' } as const;
+
+function iamError(code: 400 | 401 | 429, message: string) {
+  return { error: { code, message, title: TITLES[code] } };
 }
+
+const MINUTE_MS = 60_000;
 
 export interface IamRouteOptions {
   config: Readonly<Config>;
@@ -63,6 +68,9 @@ export interface IamRouteOptions {
 const ROLES = [{ id: stableId('role', 'te_admin'), name: 'te_admin' }];
 
 export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities, tokenId }) => {
+  // Failed logins per client address and user name, per minute: guessing a password is throttled, while one
+  // client's mistakes never lock the user out for others (or for itself past the minute).
+  const failures = new FixedWindowCounter();
   // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     request.log.debug({ err: error.message }, 'token request refused');
@@ -77,7 +85,7 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         summary: 'Issue an IAM token (password method)',
         tags: ['IAM'],
         body: TokenRequest,
-        response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError },
+        response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError, 429: IamError },
       },
       config: { api: 'iam' },
     },
@@ -87,9 +95,21 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         return reply.code(400).send(iamError(400, 'Only the password authentication method is supported.'));
       }
       const { user } = auth.password;
+      const failureKey = JSON.stringify([request.ip, user.domain.name, user.name]);
+      const throttled = failures.peek(failureKey, clock.now(), MINUTE_MS);
+      if (throttled.state.count >= config.iamMaxFailuresPerMinute) {
+        request.log.warn({ user: user.name, domain: user.domain.name }, 'IAM login throttled after repeated failures');
+        return reply
+          .code(429)
+          .header('Retry-After', String(Math.max(1, Math.ceil(throttled.ttl / 1000))))
+          .send(iamError(429, 'Too many failed attempts for this user. Try again later.'));
+      }
       const directory = identities();
       const identity = directory.authenticate(user.domain.name, user.name, user.password);
-      if (!identity) return reply.code(401).send(iamError(401, 'The username or password is wrong.'));
+      if (!identity) {
+        failures.hit(failureKey, clock.now(), MINUTE_MS);
+        return reply.code(401).send(iamError(401, 'The username or password is wrong.'));
+      }
       const project = directory.project(identity, scope.project);
       if (!project) return reply.code(401).send(iamError(401, 'The project in the scope does not exist or is not the user\'s.'));
 

@@ -1,12 +1,13 @@
 /** One route per registered document type: the gateway's checks, then take the image in, recognise, answer. */
 import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/catalogue.js';
 import type { Gateway } from '../http/gateway.js';
 import { errorResponses } from '../http/schemas.js';
 import { checkImage, decodeBase64Image } from '../image/intake.js';
 import { PreparedImage } from '../image/prepare.js';
-import type { OcrEngine } from '../ocr/engine.js';
+import { engineFor, type OcrEngine } from '../ocr/engine.js';
 import type { Clock } from '../clock.js';
 import type { DocumentType } from '../recognition/document.js';
 import { resultCacheKey, type ResultCache } from '../cache/result-cache.js';
@@ -20,6 +21,24 @@ export interface OcrRouteOptions {
   fetchImage: (url: string) => Promise<Buffer>;
   /** Results by image content: the same image is recognised once. */
   cache: ResultCache;
+  /** A recognition (queueing included) not done within this is given up with ModelArts.4402. */
+  timeoutMs: number;
+}
+
+/**
+ * Aborted when the request is given up: its client closed the connection before the answer (ModelArts.4402 is
+ * only for the journal: nobody reads it), or `timeoutMs` passed. Its engine calls then leave the queue.
+ */
+function givenUp(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  // Counted from the request's arrival: reading its body and any wait before recognition are the client's wait too.
+  const timer = setTimeout(() => controller.abort(ApiError.of('ModelArts.4402')), Math.max(0, timeoutMs - reply.elapsedTime));
+  timer.unref();
+  reply.raw.once('close', () => {
+    clearTimeout(timer);
+    if (!reply.raw.writableEnded) controller.abort(ApiError.of('ModelArts.4402'));
+  });
+  return controller.signal;
 }
 
 function requestSchema(document: DocumentType): TObject {
@@ -44,15 +63,26 @@ const RequestHeaders = Type.Object({
   ),
 });
 
+/** Rejects with the signal's reason when it aborts; never settles otherwise. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app, options) => {
-  const { documents, engine, clock, gateway, fetchImage, cache } = options;
+  const { documents, engine, clock, gateway, fetchImage, cache, timeoutMs } = options;
   for (const document of documents) {
     app.post(
       `/v2/:project_id/ocr/${document.api}`,
       {
         onRequest: gateway.onRequest,
+        preParsing: gateway.preParsing,
         preValidation: gateway.preValidation(document),
-        config: { api: document.api },
+        bodyLimit: gateway.bodyLimit,
+        // Kept raw until the caller is authenticated (see src/http/body.ts).
+        config: { api: document.api, deferBodyParsing: true },
         schema: {
           summary: `${document.title} recognition`,
           tags: ['OCR'],
@@ -76,8 +106,14 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           const key = resultCacheKey(document.api, bytes, extra);
           const cached = cache.get<Record<string, unknown>>(key);
           if (cached) return { result: cached };
+          const signal = givenUp(reply, timeoutMs);
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
-          const result = await document.recognize({ image: prepared, engine, now: clock.now(), options: extra });
+          // Given up, the request answers ModelArts.4402 whatever the recogniser made of its failed engine calls.
+          const recognition = document
+            .recognize({ image: prepared, engine: engineFor(engine, signal), now: clock.now(), options: extra })
+            .catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
+          // The answer does not wait for a call already running when the request is given up.
+          const result = await Promise.race([recognition, rejectOnAbort(signal)]);
           cache.set(key, result);
           return { result };
         });

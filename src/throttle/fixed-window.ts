@@ -31,16 +31,21 @@ export function peekWindow(previous: WindowState | undefined, now: number, windo
 
 /**
  * Windows per key. Keys are namespaces (a test's `X-Mock-Namespace`, else the project id), which any authenticated
- * client can invent, so ended windows are swept once the map grows past `sweepAbove`.
+ * client can invent, so the map must neither grow without bound nor slow down as it grows. A window is re-inserted
+ * whenever it restarts, so the Map's order is the order windows started in: ended windows are always at the front,
+ * and each hit drops those it finds there (amortised O(1), never a walk over live windows). Past `maxKeys` live
+ * windows the oldest is dropped too: that namespace starts a fresh window, which only ever lets it through sooner.
  */
 export class FixedWindowCounter {
   private readonly windows = new Map<string, WindowState>();
 
-  constructor(private readonly sweepAbove = 10_000) {}
+  constructor(private readonly maxKeys = 100_000) {}
 
   hit(key: string, now: number, windowMs: number): WindowHit {
-    if (this.windows.size >= this.sweepAbove && !this.windows.has(key)) this.sweep(now, windowMs);
-    const hit = hitWindow(this.windows.get(key), now, windowMs);
+    this.evict(now, windowMs);
+    const previous = this.windows.get(key);
+    const hit = hitWindow(previous, now, windowMs);
+    if (hit.state.start !== previous?.start) this.windows.delete(key);
     this.windows.set(key, hit.state);
     return hit;
   }
@@ -62,7 +67,11 @@ export class FixedWindowCounter {
     return this.windows.size;
   }
 
-  private sweep(now: number, windowMs: number): void {
-    for (const [key, state] of this.windows) if (peekWindow(state, now, windowMs).state.count === 0) this.windows.delete(key);
+  private evict(now: number, windowMs: number): void {
+    for (const [key, state] of this.windows) {
+      const ended = now >= state.start + windowMs || now < state.start;
+      if (!ended && this.windows.size < this.maxKeys) return;
+      this.windows.delete(key);
+    }
   }
 }
