@@ -24,6 +24,9 @@ RUN sh scripts/prune-runtime.sh /app
 # 3. Runtime: non-root, listening on every interface, nothing fetched at run time.
 FROM node:24-bookworm-slim
 ENV HOST=0.0.0.0 PORT=8080
+# glibc keeps freed large buffers (images, OCR results) unless told to map them: RSS then returns to its start level
+# after load (docs/reliability.md).
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
