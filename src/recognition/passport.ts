@@ -9,7 +9,7 @@ import { ALL_FORMATS } from '../image/intake.js';
 import type { PreparedImage } from '../image/prepare.js';
 import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
-import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
+import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
 import { BAND_PITCH, bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
@@ -48,11 +48,12 @@ export const VISUAL_LABELS = {
   nationality: /nati[o0]na[l1i|]ity/i,
   date_of_birth: /date\s*[o0]f\s*b[i1l|]rth|birth\s*date/i,
   sex: /\bsex\b/i,
-  place_of_birth: /p[l1i|]?ace\s*[o0]f\s*b[i1l|]rth|lieu\s*de\s*naissance/i,
+  place_of_birth: /p[l1i|]?ace\s*[o0]f\s*b[i1l|]rth|b[i1l|]rth\s*p[l1i|]ace|lieu\s*de\s*naissance/i,
   date_of_issue: /date\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssue\s*date|date\s*de\s*d[ée]livrance/i,
   place_of_issue: /p[l1i|]?ace\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssued\s*at/i,
   date_of_expiry: /date\s*[o0]f\s*exp[i1l|]ry|exp[i1l|]ry\s*date|date\s*[o0]f\s*exp[i1l|]ration/i,
-  issuing_authority: /\bauth[o0]r(?:[i1l|]ty)?\b|autorit[ée]|[i1l|]ssued\s*by/i,
+  // The whole label ("Issuing authority"), so that a value under it is looked for under all of it.
+  issuing_authority: /(?:\b[i1l|]ssu(?:ing|e)\s*)?\bauth[o0]r(?:[i1l|]ty)?\b|autorit[ée]|[i1l|]ssued\s*by/i,
 } as const satisfies Record<PassportField, RegExp>;
 const ALL_LABELS = Object.values(VISUAL_LABELS);
 
@@ -170,7 +171,8 @@ function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values
   const knownCountry = (name: string) => (detail(name)?.valid === false ? 0.5 : 1);
   const sex = field('sex').raw;
   const values: Partial<Record<PassportField, string>> = {
-    passport_type: stripFillers(field('documentCode').raw),
+    // ICAO 9303: a passport's document code starts with P, whatever OCR made of it.
+    passport_type: `P${stripFillers(field('documentCode').raw).slice(1)}`.trim(),
     country_code: stripFillers(field('issuingState').raw),
     passport_number: stripFillers(field('documentNumber').raw),
     nationality: stripFillers(field('nationality').raw),
@@ -184,14 +186,15 @@ function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values
   // Fields without a check digit of their own gain from the composite check holding, and lose from it failing.
   const unchecked = (c: number) => Math.min(0.95, c * (reading.compositeValid ? 1 : 0.85));
   const confidence: Confidence = {
-    passport_type: unchecked(field('documentCode').confidence),
+    passport_type: field('documentCode').raw.startsWith('P') ? unchecked(field('documentCode').confidence) : 0.7,
     country_code: unchecked(field('issuingState').confidence) * knownCountry('issuingState'),
     passport_number: field('documentNumber').confidence,
     nationality: unchecked(field('nationality').confidence) * knownCountry('nationality'),
     surname: unchecked(field('name').confidence),
     given_name: unchecked(field('name').confidence),
     sex: unchecked(field('sex').confidence),
-    date_of_birth: field('birthDate').confidence,
+    // A check digit vouches for the digits, not the century: a guessed one stays below certainty.
+    date_of_birth: birthCenturyUncertain(field('birthDate').raw, now, birthYear) ? Math.min(0.85, field('birthDate').confidence) : field('birthDate').confidence,
     date_of_expiry: field('expirationDate').confidence,
   };
   return { values, confidence };

@@ -353,6 +353,15 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
   return { lines: grid.map((row) => row.join('')), fields, compositeValid: best !== undefined };
 }
 
+/** Letter–digit pairs that look alike and weigh the same in a check digit (G is 16, 6 is 6): no check tells them apart. */
+const CHECK_BLIND: Record<string, string> = { G: '6', '6': 'G' };
+
+/** A mixed field holding a check-blind character that OCR was not sure of: its check digit cannot vouch for it. */
+function checkBlind(field: FieldLayout, candidate: Candidate, cells: Cell[][]): boolean {
+  if (field.charClass !== 'alnum') return false;
+  return candidate.chars.slice(0, field.length).some((char, i) => CHECK_BLIND[char] !== undefined && (cells[field.line]?.[field.start + i]?.confidence ?? 0) < 0.9);
+}
+
 function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][], compositeHolds: boolean): FieldReading {
   const ocrConfidence = meanConfidence(cells, field);
   // No check digit covers a name: OCR's word alone stays below the 0.9 that means "verified".
@@ -362,7 +371,7 @@ function readField(field: FieldLayout, candidate: Candidate | undefined, cells: 
   // Only a field both vouch for, read as printed or through shape twins alone, reaches 0.9.
   const confidence = !compositeHolds
     ? Math.min(0.75, 0.5 + 0.25 * ocrConfidence)
-    : candidate.changes === 0
+    : candidate.changes === 0 && !checkBlind(field, candidate, cells)
       ? 0.9 + 0.1 * ocrConfidence
       : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
   return { raw: '', valid: true, corrections: candidate.changes, confidence };

@@ -12,6 +12,21 @@ export function birthDateToIso(yymmdd: string, now: number, printedYear?: number
   });
 }
 
+/** Nobody holding a document is older than this: a century that would make them older is no alternative. */
+const OLDEST_HOLDER = 110;
+
+/**
+ * Whether a birth date's century is a guess: the printed zone did not show the year, and the previous century
+ * would give a holder no older than anyone alive (born 1917 or 2017, read in 2026).
+ */
+export function birthCenturyUncertain(yymmdd: string, now: number, printedYear?: number): boolean {
+  if (!/^\d{6}$/.test(yymmdd)) return false;
+  const yy = Number(yymmdd.slice(0, 2));
+  if (printedYear !== undefined && printedYear % 100 === yy) return false;
+  const current = new Date(now).getUTCFullYear();
+  return 2000 + yy <= current && current - (1900 + yy) <= OLDEST_HOLDER;
+}
+
 /** Expiry dates lie within a few decades either side of today. */
 export function expiryDateToIso(yymmdd: string, now: number): string {
   return toIso(yymmdd, (yy) => {
