@@ -43,7 +43,7 @@ describe('refused before the body is read (issue 12, finding 1)', () => {
       ['unknown admin path', await announce('POST', '/_mock/nothing'), 404, 'not-found'],
       ['IAM over 64 KB', await announce('POST', '/v3/auth/tokens'), 413, undefined],
       ['admin reset over 64 KB', await announce('POST', '/_mock/reset'), 400, 'bad-request'],
-      ['OCR without credentials', await announce('POST', PASSPORT_PATH), 401, 'ModelArts.4101'],
+      ['OCR without credentials', await announce('POST', PASSPORT_PATH), 401, 'APIG.0301'],
       ['OCR with a junk Authorization', await announce('POST', PASSPORT_PATH, { Authorization: 'junk' }), 401, 'APIG.0301'],
       [
         'OCR signed by an unknown AK',
@@ -192,7 +192,7 @@ describe('Content-Type: JSON is the default (issue 17, point 4)', () => {
         error_code: 'ModelArts.4105',
         error_msg: 'The JSON format of the input data is incorrect.',
       });
-      expect((await post({ 'content-type': type }, JSON.stringify({ image }))).json().error_code, type).toBe('ModelArts.4101');
+      expect((await post({ 'content-type': type }, JSON.stringify({ image }))).json().error_code, type).toBe('APIG.0301');
     }
     expect((await post({ 'x-auth-token': token, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ image }))).statusCode).toBe(200);
   });
