@@ -31,7 +31,7 @@ const MAX_BLOBS = 20_000;
 const MAX_INK_SHARE = 0.3;
 
 /** Locating needs no more than this many pixels on the longer side. */
-const LOCATE_SIDE = 1000;
+const LOCATE_SIDE = 1400;
 
 interface Blob extends Component {
   /** Extent across and along the text direction, once that is known. */
