@@ -766,10 +766,15 @@ async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boo
  * either way, or half), and the first turn that shows one is taken. Only a page with no number anywhere costs
  * the extra reads.
  */
-async function readUpright(sent: PreparedImage, engine: OcrEngine): Promise<PageReading> {
-  const image = await straightened(sent);
+async function readUpright(image: PreparedImage, engine: OcrEngine): Promise<PageReading> {
   const first = await readPage(image, engine, false);
   if (first.found) return first;
+  // A card photographed at a slant: its print levelled by the angle the blobs show.
+  const levelled = await straightened(image);
+  if (levelled !== image) {
+    const level = await readPage(levelled, engine, false);
+    if (level.found) return level;
+  }
   for (const turns of turnsToTry(image)) {
     const turned = await readPage(await turnedPage(image, turns), engine, false);
     if (turned.found) return turned;
