@@ -271,8 +271,9 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
         `RSS ${mb(before.rss)} → ${mb(afterFirstPass.rss)} MB (peak ${mb(peakRss)}), heap ${mb(before.heap)} → ${mb(afterFirstPass.heap)} MB`,
     );
     // One 100000×100000 greyscale decode alone would need 10 GB. The largest pages allowed (8192², twice) are
-    // decoded here, and everything together stays within a few hundred MB of native memory.
-    expect(mb(peakRss - before.rss)).toBeLessThan(400);
+    // decoded here (and searched for an MRZ and levelled, each with page-sized buffers), and everything together
+    // stays within a few hundred MB of native memory.
+    expect(mb(peakRss - before.rss)).toBeLessThan(500);
     expect(mb(afterFirstPass.heap - before.heap)).toBeLessThan(50);
     // Header checks cost next to nothing: well under 20 ms each on average, even on a slow CI machine.
     expect(headerOnlyMs / headerOnlyCount).toBeLessThan(20);

@@ -39,7 +39,7 @@ describe('a worker thread that throws (issue 12, finding 2)', () => {
     });
     t = await buildQuietApp({ engine, config: { resultCacheEntries: 0 } });
     token = await getToken(t.app);
-    await engine.warm();
+    // No warm-up here: the first recognition is the one whose thread throws.
   });
   afterAll(async () => {
     await t?.app.close();
@@ -72,5 +72,22 @@ describe('a worker thread that throws (issue 12, finding 2)', () => {
     console.log(
       `worker crash: answered ModelArts.4502 ${Math.round(answered - diedAt)} ms after the thread died (request ${Math.round(waited)} ms), worker replaced, next request 200`,
     );
+  });
+});
+
+describe('a worker thread that throws during the boot warm-up', () => {
+  it('is replaced, and the warm-up ends instead of holding /health at 503 for ever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocr-mock-crash-warm-'));
+    process.env.OCR_MOCK_TEST_CRASH_MARKER = join(dir, 'crashed');
+    const engine = new TesseractEngine({ workers: 1, arabicWorkers: 1, timeoutMs: TIMEOUT_MS, workerPath: fileURLToPath(new URL('./workers/crash-once.cjs', import.meta.url)) });
+    try {
+      await engine.warm();
+      expect(engine.isWarm()).toBe(true);
+      expect(engine.replacements).toBe(1);
+    } finally {
+      await engine.close();
+      delete process.env.OCR_MOCK_TEST_CRASH_MARKER;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -164,8 +164,16 @@ class WorkerPool {
       this.slots.map(async (slot) => {
         slot.busy = true;
         try {
-          for (const request of requests) await this.recognizeOn(slot, request);
+          // A thread that dies while warming is replaced, as in a job; the replacement warms on its first job.
+          for (const request of requests) await Promise.race([this.recognizeOn(slot, request), slot.died]);
           this.warmedWorkers++;
+        } catch {
+          if (!this.closed) {
+            const old = slot.retire;
+            Object.assign(slot, this.spawn());
+            this.replacements++;
+            old();
+          }
         } finally {
           slot.busy = false;
           this.dispatch();
