@@ -159,20 +159,6 @@ function mrzLike(chain: Chain, length: number): boolean {
   return true;
 }
 
-/**
- * The angle of the print on a page, degrees clockwise (−90..90], from its blobs; undefined for a page without
- * enough print to tell. Documents without an MRZ (card fronts) are straightened by it.
- */
-export function textAngle(pixels: Uint8Array, width: number, height: number): number | undefined {
-  const { bitmap } = shrink({ pixels, width, height }, LOCATE_SIDE);
-  const maxSide = Math.max(bitmap.width, bitmap.height);
-  const mask = inkMask(bitmap, maxSide / 25);
-  if (inkShare(mask) > MAX_INK_SHARE) return undefined;
-  const blobs = printBlobs(connectedComponents(mask, bitmap.width, bitmap.height), maxSide);
-  if (blobs.length < 20 || blobs.length > MAX_BLOBS) return undefined;
-  return textDirection(blobs);
-}
-
 /** Blobs the size and shape of printed glyphs. */
 function printBlobs(components: readonly Component[], maxSide: number): Blob[] {
   return components

@@ -3,17 +3,14 @@
  * down) without EXIF to say so. A recogniser that finds nothing of its document reads the page again turned;
  * `turnedPage` makes the turned page, prepared exactly as an upload would be.
  */
-import sharp from 'sharp';
-import { PreparedImage } from '../../image/prepare.js';
-import { textAngle } from '../mrz/locate.js';
+import type { PreparedImage } from '../../image/prepare.js';
+import { estimateSkew } from './page-skew.js';
 
 export type QuarterTurns = 1 | 2 | 3;
 
 /** The page turned clockwise by `turns` quarter turns, as a new prepared image (from the lossless working copy). */
-export async function turnedPage(image: PreparedImage, turns: QuarterTurns): Promise<PreparedImage> {
-  const bytes = await sharp(image.png).rotate(90 * turns).png({ compressionLevel: 1 }).toBuffer();
-  const odd = turns % 2 === 1;
-  return PreparedImage.from({ bytes, format: 'png', width: odd ? image.height : image.width, height: odd ? image.width : image.height });
+export function turnedPage(image: PreparedImage, turns: QuarterTurns): Promise<PreparedImage> {
+  return image.turned(90 * turns);
 }
 
 /**
@@ -28,12 +25,11 @@ export function turnsToTry(image: { width: number; height: number }): QuarterTur
 const SLANT_WORTH_STRAIGHTENING = 1.5;
 
 /**
- * The page turned so that its print runs level: a card photographed at a slant, a skewed scan. Only slants up to
- * 45° are undone here; beyond that the print runs more up than across, which `turnsToTry` handles.
+ * The page turned so that its print runs level (the skew from the ink's row profile, as the ID card reader levels
+ * its page): a card photographed at a slant, a skewed scan. Print running up or down is left to `turnsToTry`.
  */
 export async function straightened(image: PreparedImage): Promise<PreparedImage> {
-  const angle = textAngle(image.pixels, image.width, image.height);
-  if (angle === undefined || Math.abs(angle) < SLANT_WORTH_STRAIGHTENING || Math.abs(angle) > 45) return image;
-  const { data, info } = await sharp(image.png).rotate(-angle, { background: '#ffffff' }).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return PreparedImage.from({ bytes: data, format: 'png', width: info.width, height: info.height });
+  const skew = estimateSkew(image.pixels, image.width, image.height);
+  if (skew.vertical || Math.abs(skew.angle) < SLANT_WORTH_STRAIGHTENING) return image;
+  return image.turned(-skew.angle);
 }
