@@ -17,7 +17,7 @@ import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type 
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { CAP_HEIGHT_GLYPH, fitLine, mean, median, union } from './geometry.js';
 import { estimateSkew } from './toolkit/page-skew.js';
-import { associateLabels, labelWordsOf, type FoundValue, type LabelledField } from './toolkit/labelled-values.js';
+import { associateLabels, findLabelHits, labelWordsOf, type FoundValue, type LabelHit, type LabelledField } from './toolkit/labelled-values.js';
 import { luhnValid } from './luhn.js';
 import { checkDigit } from './mrz/check-digit.js';
 import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
@@ -237,44 +237,8 @@ export function findIdNumbers(lines: readonly OcrLine[]): (IdNumberReading & { g
 
 // ---- labelled values ----
 
-interface LabelHit {
-  field: string;
-  line: OcrLine;
-  /** Index of the label's first and last word in the line. */
-  first: number;
-  last: number;
-  bbox: BoundingBox;
-}
-
-/** Word indexes of the characters in `words.join(' ')`. */
-function wordAt(words: readonly OcrWord[]): number[] {
-  return words.flatMap((word, i) => [...Array<number>(word.text.length).fill(i), i]);
-}
-
-/**
- * The box of some words' print: left and right from the words, top and bottom the median of their symbols'.
- * A word box sometimes takes in a speck or a stroke of the row below, which would misplace what lies under it.
- */
-function textBox(words: readonly OcrWord[]): BoundingBox {
-  const box = union(words.map((w) => w.bbox));
-  const symbols = words.flatMap((w) => w.symbols).filter((s) => s.bbox.y1 > s.bbox.y0);
-  if (symbols.length === 0) return box;
-  return { ...box, y0: median(symbols.map((s) => s.bbox.y0)), y1: median(symbols.map((s) => s.bbox.y1)) };
-}
-
-function findLabels(lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] {
-  const hits: LabelHit[] = [];
-  for (const line of lines) {
-    const text = line.words.map((w) => w.text).join(' ');
-    const index = wordAt(line.words);
-    for (const match of text.matchAll(new RegExp(label.source, `${label.flags.replace('g', '')}g`))) {
-      const first = index[match.index ?? 0] ?? 0;
-      const last = index[(match.index ?? 0) + match[0].length - 1] ?? first;
-      hits.push({ field, line, first, last, bbox: textBox(line.words.slice(first, last + 1)) });
-    }
-  }
-  return hits;
-}
+/** The label's own words (the back's printed fields and the side evidence predate bilingual label phrases). */
+const findLabels = (lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] => findLabelHits(lines, label, field, { otherScript: false });
 
 type ValueKind = 'text' | 'date' | 'sex' | 'number';
 

@@ -11,7 +11,7 @@
  * prints all its labels the same way, so one label's clear case settles another's ambiguous one.
  */
 import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
-import { median } from '../geometry.js';
+import { mean, median, union } from '../geometry.js';
 
 export interface LabelledField {
   field: string;
@@ -52,23 +52,13 @@ export interface LabelHit {
 
 const height = (box: BoundingBox) => box.y1 - box.y0;
 const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
-const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
-
-export function unionBox(boxes: readonly BoundingBox[]): BoundingBox {
-  return {
-    x0: Math.min(...boxes.map((b) => b.x0)),
-    y0: Math.min(...boxes.map((b) => b.y0)),
-    x1: Math.max(...boxes.map((b) => b.x1)),
-    y1: Math.max(...boxes.map((b) => b.y1)),
-  };
-}
 
 /**
  * The box of some words' print: left and right from the words, top and bottom the median of their symbols'.
  * A word box sometimes takes in a speck or a stroke of the row below, which would misplace what lies under it.
  */
 export function printBox(words: readonly OcrWord[]): BoundingBox {
-  const box = unionBox(words.map((w) => w.bbox));
+  const box = union(words.map((w) => w.bbox));
   const symbols = words.flatMap((w) => w.symbols).filter((s) => s.bbox.y1 > s.bbox.y0);
   if (symbols.length === 0) return box;
   return { ...box, y0: median(symbols.map((s) => s.bbox.y0)), y1: median(symbols.map((s) => s.bbox.y1)) };
@@ -84,7 +74,7 @@ export const cleanWord = (word: OcrWord): OcrWord => ({
 });
 
 /** Word indexes of the characters in `words.join(' ')`. */
-function wordAt(words: readonly OcrWord[]): number[] {
+export function wordAt(words: readonly OcrWord[]): number[] {
   return words.flatMap((word, i) => [...Array<number>(word.text.length).fill(i), i]);
 }
 
@@ -93,9 +83,11 @@ const isGarbage = (word: OcrWord) => word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'
 
 /**
  * Every match of `label` in the lines. A bilingual label ("Name / الاسم:") takes in the slash and the other
- * script's words up to its colon, so that they are not read as the start of the value.
+ * script's words up to its colon, so that they are not read as the start of the value (unless `otherScript` is
+ * false: the match's own words only).
  */
-export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] {
+export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: string, options: { otherScript?: boolean } = {}): LabelHit[] {
+  const otherScript = options.otherScript ?? true;
   const hits: LabelHit[] = [];
   for (const line of lines) {
     const text = line.words.map((w) => w.text).join(' ');
@@ -103,7 +95,7 @@ export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: s
     for (const match of text.matchAll(new RegExp(label.source, `${label.flags.replace('g', '')}g`))) {
       const first = index[match.index ?? 0] ?? 0;
       let last = index[(match.index ?? 0) + match[0].length - 1] ?? first;
-      const next = line.words[last + 1];
+      const next = otherScript ? line.words[last + 1] : undefined;
       if (next && /^[/|]$/.test(next.text.trim())) {
         // Up to two words of the other script, ending in a colon; or just the slash and one garbled word.
         const tail = line.words.slice(last + 2, last + 4);
@@ -228,7 +220,7 @@ export function associateLabels(lines: readonly OcrLine[], fields: readonly Labe
     found.set(c.field, {
       text: c.text,
       confidence: mean(c.words.map((w) => w.confidence)),
-      bbox: unionBox(c.words.map((w) => w.bbox)),
+      bbox: union(c.words.map((w) => w.bbox)),
       words: c.words,
       placement: c.placement,
       label: c.hit.bbox,
