@@ -104,23 +104,6 @@ export class PreparedImage {
     const w = Math.max(1, Math.round(width));
     const h = Math.max(1, Math.round(height));
     const [tl, tr, br, bl] = corners;
-    // An upright rectangle at the page's own scale is copied pixel for pixel: resampling would only blur small print.
-    const upright = Math.abs(tl.y - tr.y) < 0.5 && Math.abs(bl.y - br.y) < 0.5 && Math.abs(tl.x - bl.x) < 0.5 && Math.abs(tr.x - br.x) < 0.5;
-    if (upright && Math.abs(tr.x - tl.x - w) < 1 && Math.abs(bl.y - tl.y - h) < 1) {
-      const out = new Uint8Array(w * h).fill(255);
-      const x0 = Math.round(tl.x);
-      const y0 = Math.round(tl.y);
-      for (let y = 0; y < h; y++) {
-        const sy = y0 + y;
-        if (sy < 0 || sy >= this.height) continue;
-        for (let x = 0; x < w; x++) {
-          const sx = x0 + x;
-          if (sx >= 0 && sx < this.width) out[y * w + x] = this.pixels[sy * this.width + sx] ?? 255;
-        }
-      }
-      if (options.stretch) stretchLevels(out);
-      return PreparedImage.fromPixels(out, w, h);
-    }
     const out = new Uint8Array(w * h);
     const src = this.pixels;
     const sw = this.width;

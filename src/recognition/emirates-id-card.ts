@@ -24,8 +24,8 @@ import { correctMrz, type MrzHints, type MrzReading } from './mrz/correct.js';
 import { birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './mrz/grid.js';
 import { TD1, TD1_UAE } from './mrz/layouts.js';
-import { locateMrz, turnedHalf, type LocatedMrz } from './mrz/locate.js';
-import { bandCells, cellsFromLines, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, MRZ_WHITELIST, ON_PAGE, readingScore, type Placement } from './mrz/band.js';
+import { locateMrz, type LocatedMrz } from './mrz/locate.js';
+import { bandCells, cellsFromLines, MRZ_WHITELIST, ON_PAGE, readingScore, readRightWayUp, type Placement } from './mrz/band.js';
 import { arabicKey, editDistance, matchArabicNationality, matchEnglishNationality, type NationalityMatch } from './nationalities.js';
 
 /** Table 3-11 of the reference, in its order, plus `laser_number` from the back example. */
@@ -1254,19 +1254,7 @@ async function readLocatedTd1(image: PreparedImage, engine: OcrEngine, found: Lo
     const cells = await bandCells(band, engine, TD1);
     return cells ? td1FromCells(cells, hints) : undefined;
   };
-  const { band, located, sure } = await cutBand(image, found);
-  const score = (reading: BackReading | undefined) => (reading ? readingScore(reading) : -1);
-  let best = await read(band);
-  if (!sure && score(best) < 2) {
-    const second = await read(await cutOut(image, located, turnedHalf(located.band)));
-    if (score(second) > score(best)) return second;
-  }
-  // Blurred print reads better larger: one more look when a check fails.
-  if (score(best) < fullScore(TD1)) {
-    const larger = await read(await cutOut(image, located, located.band, LARGE_BAND_PITCH));
-    if (score(larger) > score(best)) best = larger;
-  }
-  return best;
+  return readRightWayUp<BackReading>(image, found, TD1, (reading) => (reading ? readingScore(reading) : -1), read, read);
 }
 
 async function recognizeBack(image: PreparedImage, engine: OcrEngine, page: OcrResult, evidence: SideEvidence, now: number): Promise<Values | undefined> {

@@ -11,9 +11,9 @@ import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
-import { BAND_PITCH, bandCells, cutBand, cutOut, fullScore, LARGE_BAND_PITCH, readingScore } from './mrz/band.js';
+import { BAND_PITCH, bandCells, cutOut, readingScore, readRightWayUp } from './mrz/band.js';
 import type { Cell } from './mrz/grid.js';
-import { locateMrz, quadAbove, squared, turnedHalf, type LocatedMrz } from './mrz/locate.js';
+import { locateMrz, quadAbove, squared, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
 import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
@@ -221,24 +221,21 @@ interface Located {
  * check digit, the half-turned cut is read too.
  */
 async function readLocated(image: PreparedImage, engine: OcrEngine, found: LocatedMrz): Promise<Located | undefined> {
-  const attempt = async (band: PreparedImage, located: LocatedMrz) => {
-    const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
-    return cells ? { cells, page } : undefined;
-  };
-  const { band, located, sure } = await cutBand(image, found);
-  const score = (cells: Cell[][] | undefined) => (cells ? readingScore(correctMrz(cells, TD3)) : -1);
-  let best = await attempt(band, located);
-  if (!sure && score(best?.cells) < 2) {
-    const turned = { ...located, band: turnedHalf(located.band) };
-    const second = await attempt(await cutOut(image, turned, turned.band), turned);
-    if (score(second?.cells) > score(best?.cells)) return second;
-  }
-  // Blurred print (a phone photo, a small scan) often reads better larger: one more look when a check fails.
-  if (best && score(best.cells) < fullScore(TD3)) {
-    const larger = await bandCells(await cutOut(image, located, located.band, LARGE_BAND_PITCH), engine, TD3);
-    if (larger && score(larger) > score(best.cells)) best = { ...best, cells: larger };
-  }
-  return best;
+  return readRightWayUp<Located>(
+    image,
+    found,
+    TD3,
+    (read) => (read ? readingScore(correctMrz(read.cells, TD3)) : -1),
+    async (band, located) => {
+      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
+      return cells ? { cells, page } : undefined;
+    },
+    // The larger look rereads the band only: the printed zone read stands.
+    async (band, best) => {
+      const cells = best && (await bandCells(band, engine, TD3));
+      return best && cells ? { ...best, cells } : undefined;
+    },
+  );
 }
 
 /**

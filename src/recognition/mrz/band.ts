@@ -177,7 +177,6 @@ export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left:
   const firstPitch = (frame.right - frame.left - glyphWidth) / (length - 1);
   if (!(firstPitch > 0)) return undefined;
   const centreOf = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
-  const centre = centreOf;
   // First guess by walking each line: a gap of about one pitch is the next cell, of two a cell OCR skipped, of
   // nearly none a split glyph; the pitch follows the gaps as they grow or shrink along a photographed line.
   const walked = usable.flatMap((line, i) => {
@@ -211,8 +210,8 @@ export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left:
       line
         .filter((s) => s.confidence >= 0.6 && s.bbox.x1 - s.bbox.x0 < 1.4 * glyphWidth)
         .map((s) => {
-          const k = Math.round(cellAt(grid, i, centre(s)));
-          return { line: i, k, x: centre(s), residual: centre(s) - cellCentre(grid, i, k) };
+          const k = Math.round(cellAt(grid, i, centreOf(s)));
+          return { line: i, k, x: centreOf(s), residual: centreOf(s) - cellCentre(grid, i, k) };
         })
         .filter((p) => p.k >= 0 && p.k < length && Math.abs(p.residual) < tolerance * grid.pitch),
     );
@@ -376,4 +375,32 @@ export async function cutBand(image: PreparedImage, located: LocatedMrz): Promis
   if (upright !== false) return { band, located, sure: upright === true };
   const turned = { ...located, band: turnedHalf(located.band) };
   return { band: await cutOut(image, turned, turned.band), located: turned, sure: true };
+}
+
+/**
+ * A located MRZ read the right way up, for any document: the fillers' verdict decides, or else, when the first
+ * read holds fewer than two checks, the half-turned cut is read too; then, while a check still fails, one larger
+ * look (blurred print reads better larger). `read` reads a cut band (and whatever the document reads with it),
+ * `reread` the larger cut given the best reading so far; `score` counts the checks a reading holds (−1 for none).
+ */
+export async function readRightWayUp<T>(
+  image: PreparedImage,
+  found: LocatedMrz,
+  layout: MrzLayout,
+  score: (reading: T | undefined) => number,
+  read: (band: PreparedImage, located: LocatedMrz) => Promise<T | undefined>,
+  reread: (band: PreparedImage, best: T | undefined) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const { band, located, sure } = await cutBand(image, found);
+  let best = await read(band, located);
+  if (!sure && score(best) < 2) {
+    const turned = { ...located, band: turnedHalf(located.band) };
+    const second = await read(await cutOut(image, turned, turned.band), turned);
+    if (score(second) > score(best)) return second;
+  }
+  if (score(best) < fullScore(layout)) {
+    const larger = await reread(await cutOut(image, located, located.band, LARGE_BAND_PITCH), best);
+    if (score(larger) > score(best)) best = larger;
+  }
+  return best;
 }
