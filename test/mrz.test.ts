@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDigit, checkHolds } from '../src/recognition/mrz/check-digit.js';
 import { correctMrz } from '../src/recognition/mrz/correct.js';
-import { birthDateToIso, expiryDateToIso } from '../src/recognition/mrz/dates.js';
+import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from '../src/recognition/mrz/dates.js';
 import { symbolsToCells, textToCells, type Cell } from '../src/recognition/mrz/grid.js';
 import { TD1, TD3 } from '../src/recognition/mrz/layouts.js';
 import type { OcrSymbol } from '../src/ocr/engine.js';
@@ -70,6 +70,32 @@ describe('correctMrz (TD3)', () => {
   });
 });
 
+describe('check-blind characters', () => {
+  // G weighs 16 and 6 weighs 6: every check digit passes either way, so OCR's word alone cannot be vouched for.
+  const number = 'G37656446';
+  const head = `${number}${checkDigit(number)}GBR7408122F1204159<<<<<<<<<<<<<<0`;
+  const line2 = head + checkDigit(head.slice(0, 10) + head.slice(13, 20) + head.slice(21, 43));
+  const cells = (line = line2.replace('G', '6')) => [textToCells(LINE1, 44, 0.99), textToCells(line, 44, 0.99)];
+
+  it('keeps a number holding a 6 below 0.9 however sure OCR was', () => {
+    const reading = correctMrz(cells(), TD3);
+    expect(reading.fields.documentNumber).toMatchObject({ raw: '637656446', valid: true });
+    expect(reading.fields.documentNumber?.confidence).toBeLessThan(0.9);
+  });
+
+  it('vouches for it when the printed zone, read in another font, spells the same', () => {
+    const reading = correctMrz(cells(line2), TD3, { documentNumber: [{ text: number, confidence: 0.95 }] });
+    expect(reading.fields.documentNumber?.raw).toBe(number);
+    expect(reading.fields.documentNumber?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('takes the printed G over the 6 of the MRZ, but two reads that disagree vouch for nothing', () => {
+    const reading = correctMrz(cells(), TD3, { documentNumber: [{ text: number, confidence: 0.95 }] });
+    expect(reading.fields.documentNumber?.raw).toBe(number);
+    expect(reading.fields.documentNumber?.confidence).toBeLessThan(0.9);
+  });
+});
+
 describe('correctMrz (TD1)', () => {
   it('reads an Emirates ID back MRZ', () => {
     const lines = ['ILARE1234567897784199012345678', '9001011M3001017ARE<<<<<<<<<<<6', 'AL<MANSOORI<<AHMED<<<<<<<<<<<<'];
@@ -106,6 +132,9 @@ describe('MRZ dates', () => {
     expect(birthDateToIso('740812', now)).toBe('1974-08-12');
     expect(birthDateToIso('150101', now)).toBe('2015-01-01');
     expect(birthDateToIso('270101', now)).toBe('1927-01-01');
+    // Born 1915 or 2015: both holders could be alive, so the guess is not vouched for.
+    expect(birthCenturyUncertain('150919', now)).toBe(true);
+    expect(birthCenturyUncertain('150919', now, 1915)).toBe(false);
     expect(expiryDateToIso('310101', now)).toBe('2031-01-01');
     expect(expiryDateToIso('991231', now)).toBe('1999-12-31');
   });

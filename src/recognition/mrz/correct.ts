@@ -339,7 +339,7 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
   options.forEach((option, k) => {
     const candidate = option.candidates[best ? (best.choice[k] ?? 0) : 0];
     if (candidate) writeAt(option.positions, candidate.chars);
-    fields[option.field.name] = readField(option.field, candidate, cells, best !== undefined);
+    fields[option.field.name] = readField(option.field, candidate, cells, best !== undefined, hints[option.field.name]);
   });
   for (const field of layout.fields.filter((f) => !f.check)) fields[field.name] = readField(field, undefined, cells, best !== undefined);
   for (const field of layout.fields) (fields[field.name] as FieldReading).raw = fieldText(grid, field.line, field.start, field.length);
@@ -356,13 +356,20 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
 /** Letter–digit pairs that look alike and weigh the same in a check digit (G is 16, 6 is 6): no check tells them apart. */
 const CHECK_BLIND: Record<string, string> = { G: '6', '6': 'G' };
 
-/** A mixed field holding a check-blind character that OCR was not sure of: its check digit cannot vouch for it. */
-function checkBlind(field: FieldLayout, candidate: Candidate, cells: Cell[][]): boolean {
+/**
+ * A mixed field holding a check-blind character: its check digits cannot vouch for it, and OCR is sure of a 6 it
+ * should have read as G as often as not. Only a second reading in another font (a trusted printed-zone hint that
+ * spells the same) vouches for it.
+ */
+function checkBlind(field: FieldLayout, candidate: Candidate, hints: readonly MrzHint[] | undefined): boolean {
   if (field.charClass !== 'alnum') return false;
-  return candidate.chars.slice(0, field.length).some((char, i) => CHECK_BLIND[char] !== undefined && (cells[field.line]?.[field.start + i]?.confidence ?? 0) < 0.9);
+  const chars = candidate.chars.slice(0, field.length);
+  if (!chars.some((char) => CHECK_BLIND[char] !== undefined)) return false;
+  const text = chars.join('').replace(/<+$/, '');
+  return !(hints ?? []).some((hint) => hint.confidence >= HINT_TRUSTED && hint.text === text);
 }
 
-function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][], compositeHolds: boolean): FieldReading {
+function readField(field: FieldLayout, candidate: Candidate | undefined, cells: Cell[][], compositeHolds: boolean, hints?: readonly MrzHint[]): FieldReading {
   const ocrConfidence = meanConfidence(cells, field);
   // No check digit covers a name: OCR's word alone stays below the 0.9 that means "verified".
   if (!field.check) return { raw: '', valid: undefined, corrections: 0, confidence: field.charClass === 'name' ? Math.min(0.85, ocrConfidence) : ocrConfidence };
@@ -371,7 +378,7 @@ function readField(field: FieldLayout, candidate: Candidate | undefined, cells: 
   // Only a field both vouch for, read as printed or through shape twins alone, reaches 0.9.
   const confidence = !compositeHolds
     ? Math.min(0.75, 0.5 + 0.25 * ocrConfidence)
-    : candidate.changes === 0 && !checkBlind(field, candidate, cells)
+    : candidate.changes === 0 && !checkBlind(field, candidate, hints)
       ? 0.9 + 0.1 * ocrConfidence
       : Math.min(0.89, 0.6 + 0.3 * ocrConfidence);
   return { raw: '', valid: true, corrections: candidate.changes, confidence };

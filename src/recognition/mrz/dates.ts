@@ -12,12 +12,12 @@ export function birthDateToIso(yymmdd: string, now: number, printedYear?: number
   });
 }
 
-/** Nobody holding a document is older than this: a century that would make them older is no alternative. */
-const OLDEST_HOLDER = 110;
+/** Nobody holding a document is older than this (the oldest people on record reached 117 to 122): a century that would make them older is no alternative. */
+const OLDEST_HOLDER = 120;
 
 /**
  * Whether a birth date's century is a guess: the printed zone did not show the year, and the previous century
- * would give a holder no older than anyone alive (born 1917 or 2017, read in 2026).
+ * would give a holder no older than anyone alive (born 1917 or 2017, read in 2026; 1907 or 2007 too).
  */
 export function birthCenturyUncertain(yymmdd: string, now: number, printedYear?: number): boolean {
   if (!/^\d{6}$/.test(yymmdd)) return false;
