@@ -7,7 +7,7 @@ import { parse as parseMrz } from 'mrz';
 import { ApiError } from '../errors/catalogue.js';
 import { ALL_FORMATS } from '../image/intake.js';
 import type { PreparedImage } from '../image/prepare.js';
-import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult } from '../ocr/engine.js';
+import { PageSegmentation, type OcrEngine, type OcrLine, type OcrResult, type OcrWord } from '../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from './document.js';
 import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from './mrz/dates.js';
 import { TD3 } from './mrz/layouts.js';
@@ -16,7 +16,8 @@ import type { Cell } from './mrz/grid.js';
 import { locateMrz, quadAbove, squared, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
-import { findLabelledValue, parsePrintedDate, type LabelledValue } from './visual-zone.js';
+import { parsePrintedDate } from './toolkit/printed-dates.js';
+import { associateLabels, type LabelledField } from './toolkit/labelled-values.js';
 
 export const PASSPORT_FIELDS = [
   'passport_type',
@@ -35,27 +36,63 @@ export const PASSPORT_FIELDS = [
 ] as const;
 type PassportField = (typeof PASSPORT_FIELDS)[number];
 
+/** A printed value's words, in capitals as data pages print them (OCR may drop a letter to lower case). */
+const isCapitalsWord = (text: string) => {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return letters.length > 0 && /^[\p{L}'’.-]+$/u.test(text) && letters.replace(/\p{Lu}/gu, '').length <= letters.length / 5;
+};
+
+/** The first words of a run that are capitals, as one value (a place, an authority, a name). */
+function capitals(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  let used = 0;
+  while (used < Math.min(6, words.length) && isCapitalsWord((words[used] as OcrWord).text)) used++;
+  if (used === 0 || (words[0] as OcrWord).text.replace(/[^\p{L}]/gu, '').length < 2) return undefined;
+  return { text: words.slice(0, used).map((w) => w.text).join(' '), used };
+}
+
+/** The fewest first words that read as a printed date, as printed. */
+function printedDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
+  for (let used = 1; used <= Math.min(5, words.length); used++) {
+    const text = words.slice(0, used).map((w) => w.text).join(' ');
+    if (parsePrintedDate(text, { twoDigitYears: true })) return { text, used };
+  }
+  return undefined;
+}
+
+const sexLetter = (words: readonly OcrWord[]) => {
+  const letter = /^([MFX])(?:$|[/|])/i.exec(words[0]?.text ?? '')?.[1];
+  return letter ? { text: letter.toUpperCase(), used: 1 } : undefined;
+};
+
+/** A document number holds digits (the page's title "PASSPORT" above a name must not pass for one). */
+const documentNumber = (words: readonly OcrWord[]) => {
+  const text = (words[0]?.text ?? '').toUpperCase();
+  return /^(?=.*\d)[A-Z0-9]{5,10}$/.test(text) ? { text, used: 1 } : undefined;
+};
+
 /**
- * Printed-zone labels, English as most passports print them (other languages may follow a slash). Every label is
- * listed, even of fields the MRZ gives, so a value's column ends where the next label begins.
+ * The printed zone's fields: each label as phrases in English, French and Spanish (ICAO 9303's languages, one of
+ * which a data page prints beside its own), and the shape of its value.
  */
-export const VISUAL_LABELS = {
-  passport_type: /\bty[pr]e\b/i,
-  country_code: /\b(?:country\s*)?c[o0]de\b/i,
-  passport_number: /passp[o0]rt\s*n[o0°]\.?|passp[o0]rt\s*number|document\s*n[o0°]/i,
-  surname: /su[rn]?\s*[nm]ame|last\s*name/i,
-  given_name: /given\s*names?|first\s*names?|forenames?/i,
-  nationality: /nati[o0]na[l1i|]ity/i,
-  date_of_birth: /date\s*[o0]f\s*b[i1l|]rth|birth\s*date/i,
-  sex: /\bsex\b/i,
-  place_of_birth: /p[l1i|]?ace\s*[o0]f\s*b[i1l|]rth|b[i1l|]rth\s*p[l1i|]ace|lieu\s*de\s*naissance/i,
-  date_of_issue: /date\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssue\s*date|date\s*de\s*d[ée]livrance/i,
-  place_of_issue: /p[l1i|]?ace\s*[o0]f\s*[i1l|]ss?ue|[i1l|]ssued\s*at/i,
-  date_of_expiry: /date\s*[o0]f\s*exp[i1l|]ry|exp[i1l|]ry\s*date|date\s*[o0]f\s*exp[i1l|]ration/i,
-  // The whole label ("Issuing authority"), so that a value under it is looked for under all of it.
-  issuing_authority: /(?:\b[i1l|]ssu(?:ing|e)\s*)?\bauth[o0]r(?:[i1l|]ty)?\b|autorit[ée]|[i1l|]ssued\s*by/i,
-} as const satisfies Record<PassportField, RegExp>;
-const ALL_LABELS = Object.values(VISUAL_LABELS);
+const PRINTED_FIELDS: readonly LabelledField[] = [
+  { field: 'passport_number', label: ['passport no', 'passport number', 'document no', 'document number', 'no du passeport', 'numero du passeport', 'pasaporte no', 'numero de pasaporte'], take: documentNumber, distinctive: true },
+  { field: 'surname', label: ['surname', 'last name', 'family name', 'nom', 'apellidos'], take: capitals },
+  { field: 'given_name', label: ['given names', 'given name', 'first names', 'forenames', 'prenoms', 'nombres'], take: capitals },
+  { field: 'sex', label: ['sex', 'sexe', 'sexo'], take: sexLetter, distinctive: true },
+  { field: 'date_of_birth', label: ['date of birth', 'birth date', 'date de naissance', 'fecha de nacimiento'], take: printedDate, distinctive: true },
+  { field: 'place_of_birth', label: ['place of birth', 'birth place', 'birthplace', 'lieu de naissance', 'lugar de nacimiento'], take: capitals },
+  { field: 'date_of_issue', label: ['date of issue', 'issue date', 'date of issuance', 'date de delivrance', 'fecha de expedicion', 'fecha de emision'], take: printedDate, distinctive: true },
+  { field: 'place_of_issue', label: ['place of issue', 'issued at', 'lieu de delivrance', 'lugar de expedicion', 'lugar de emision'], take: capitals },
+  { field: 'date_of_expiry', label: ['date of expiry', 'expiry date', 'date of expiration', 'expiration date', "date d'expiration", 'fecha de caducidad', 'fecha de vencimiento'], take: printedDate, distinctive: true },
+  { field: 'issuing_authority', label: ['issuing authority', 'authority', 'issued by', 'autorite', 'autoridad'], take: capitals },
+];
+
+/** Labels of fields the MRZ alone answers: they end other values' columns and are never values. */
+const OTHER_LABELS: readonly (readonly string[])[] = [
+  ['type', 'tipo'],
+  ['code', 'country code', 'code of issuing state', 'code du pays', 'codigo'],
+  ['nationality', 'nationalite', 'nacionalidad'],
+];
 
 /** Fields only the printed zone carries. */
 const VISUAL_ONLY: readonly PassportField[] = ['date_of_issue', 'place_of_birth', 'place_of_issue', 'issuing_authority'];
@@ -113,6 +150,14 @@ function settleSex(reading: MrzReading, printed: LabelledValue | undefined): voi
   sex.confidence = Math.min(0.85, printed.confidence);
   const line = reading.lines[1] ?? '';
   reading.lines[1] = line.slice(0, 20) + letter + line.slice(21);
+}
+
+/** A printed issue date, when it is one: after birth, before expiry, not after today (else another date was taken). */
+function issueDate(text: string, birth: string, expiry: string, now: number): string | undefined {
+  const date = parsePrintedDate(text, { twoDigitYears: true });
+  const today = new Date(now).toISOString().slice(0, 10);
+  if (!date || date > today || (birth && date <= birth) || (expiry && date >= expiry)) return undefined;
+  return date;
 }
 
 /**
@@ -227,7 +272,7 @@ async function readLocated(image: PreparedImage, engine: OcrEngine, found: Locat
     TD3,
     (read) => (read ? readingScore(correctMrz(read.cells, TD3)) : -1),
     async (band, located) => {
-      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
+      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: (process.env.ZONE_PSM ?? PageSegmentation.auto) as '3' })]);
       return cells ? { cells, page } : undefined;
     },
     // The larger look rereads the band only: the printed zone read stands.
@@ -255,6 +300,36 @@ async function printedZone(image: PreparedImage, located: LocatedMrz): Promise<B
   return image.region(region, { scale: pitch / located.pitch });
 }
 
+/** A printed value: its text and the OCR's confidence in it. */
+interface LabelledValue {
+  text: string;
+  confidence: number;
+}
+
+/** A data page may print its values in a column of their own, up to this many label heights (x-heights) right of the labels. */
+const BESIDE_GAP = 25;
+
+/** A value found under a label that read only loosely is likelier another field's: never vouched for much. */
+const LOOSE_LABEL_CONFIDENCE = 0.55;
+
+/**
+ * The printed zone's labelled values, found once. Small label print blurs before the values do: labels that did
+ * not read closely are looked for again, loosely, among the lines the first look left over.
+ */
+function printedFields(lines: readonly OcrLine[]): (field: PassportField) => LabelledValue | undefined {
+  const found = associateLabels(lines, PRINTED_FIELDS, OTHER_LABELS, { besideGap: BESIDE_GAP });
+  const missing = PRINTED_FIELDS.filter((f) => !found.has(f.field));
+  if (missing.length > 0) {
+    const foundLabels = PRINTED_FIELDS.filter((f) => found.has(f.field)).map((f) => f.label);
+    const taken = new Set([...found.values()].flatMap((v) => v.words.map((w) => w.bbox)));
+    for (const [field, value] of associateLabels(lines, missing, [...OTHER_LABELS, ...foundLabels], { loose: true, besideGap: BESIDE_GAP })) {
+      if (value.words.some((w) => taken.has(w.bbox))) continue;
+      found.set(field, { ...value, confidence: Math.min(value.confidence, LOOSE_LABEL_CONFIDENCE) });
+    }
+  }
+  return (field) => found.get(field);
+}
+
 /** The printed zone repeats the number and dates in another font: a second opinion the check digits can weigh. */
 function printedHints(printed: (field: PassportField) => LabelledValue | undefined): Record<string, MrzHint[]> {
   const hints: Record<string, MrzHint[]> = {};
@@ -277,12 +352,12 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
   let printed: (field: PassportField) => LabelledValue | undefined;
   if (found) {
     page = found.page;
-    printed = (field) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
+    printed = printedFields(page.lines);
     reading = correctMrz(found.cells, TD3, printedHints(printed));
   } else {
     // No MRZ shape on the pixels (a crop, heavy clutter): read the page as it lies and look for the MRZ in it.
     page = await engine.recognize({ image: image.png, psm: PageSegmentation.auto });
-    printed = (field) => findLabelledValue(page.lines, VISUAL_LABELS[field], ALL_LABELS);
+    printed = printedFields(page.lines);
     const hints = printedHints(printed);
     reading = await readMrz(image, engine, TD3, page.lines, hints);
     if (!reading || readingScore(reading) < 2) {
@@ -299,7 +374,7 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
   const { values, confidence } = fromMrz(reading, now, printedBirthYear(page.lines, reading.fields.birthDate?.raw ?? ''));
   for (const field of VISUAL_ONLY) {
     const found = printed(field);
-    const value = found && field === 'date_of_issue' ? parsePrintedDate(found.text) : found?.text.toUpperCase();
+    const value = found && field === 'date_of_issue' ? issueDate(found.text, values.date_of_birth ?? '', values.date_of_expiry ?? '', now) : found?.text.toUpperCase();
     values[field] = value ?? '';
     // Printed-zone fields have no check digit: their confidence is the OCR's, capped below certainty.
     confidence[field] = value ? Math.min(0.85, found?.confidence ?? 0) : 0;

@@ -12,10 +12,14 @@
  */
 import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
 import { mean, median, union } from '../geometry.js';
+import { findPhraseHits } from './label-phrases.js';
+
+/** A label as a pattern, or as phrases found forgivingly (see label-phrases). */
+export type Label = RegExp | readonly string[];
 
 export interface LabelledField {
   field: string;
-  label: RegExp;
+  label: Label;
   /**
    * A value of this field from the start of `words` (already cleaned of separators), or undefined: the text as
    * returned and how many words it used.
@@ -48,6 +52,8 @@ export interface LabelHit {
   first: number;
   last: number;
   bbox: BoundingBox;
+  /** How far the print was from the label, per letter (0: as declared). */
+  distance?: number;
 }
 
 const height = (box: BoundingBox) => box.y1 - box.y0;
@@ -110,6 +116,34 @@ export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: s
   return hits;
 }
 
+/** Every place `label` reads in the lines, as `field`'s label. */
+export function labelHits(lines: readonly OcrLine[], label: Label, field: string, options: { loose?: boolean } = {}): LabelHit[] {
+  if (label instanceof RegExp) return findLabelHits(lines, label, field);
+  return findPhraseHits(lines, label, field, options).map((hit) => ({ ...hit, bbox: printBox(hit.line.words.slice(hit.first, hit.last + 1)) }));
+}
+
+/** Where the labels of two fields claim the same words, the one that reads closer keeps them (exact ones all stay). */
+function closestClaims(hits: readonly LabelHit[]): LabelHit[] {
+  const ordered = [...hits].sort((a, b) => (a.distance ?? 0) - (b.distance ?? 0));
+  const kept: LabelHit[] = [];
+  for (const hit of ordered) {
+    if (!kept.some((k) => k.line === hit.line && k.first <= hit.last && hit.first <= k.last && k.field !== hit.field && (k.distance ?? 0) < (hit.distance ?? 0))) kept.push(hit);
+  }
+  return kept;
+}
+
+/** The run of words right of a label: the first within `gap` label heights of it, the rest within 3 of each other. */
+function besideRun(words: readonly OcrWord[], label: BoundingBox, gap: number): OcrWord[] {
+  const h = Math.max(4, height(label));
+  const run: OcrWord[] = [];
+  for (const word of words) {
+    const previous = run.at(-1)?.bbox.x1 ?? label.x1;
+    if (word.bbox.x0 - previous > (run.length ? 3 : gap) * h) break;
+    run.push(word);
+  }
+  return run.map(cleanWord).filter((w) => w.text !== '');
+}
+
 interface Candidate {
   field: string;
   hit: LabelHit;
@@ -128,11 +162,23 @@ function columnWords(line: OcrLine, x0: number, x1: number, labelWords: Readonly
 /**
  * The value of every field whose label is on the page, beside, under or over its label. `otherLabels` end
  * values and are never values themselves. Each word goes to at most one field: the nearer label wins it.
+ * `loose` finds the fields' phrase labels however badly they read (see label-phrases), for a second look at the
+ * fields a first one did not find, with those it found as other labels. `besideGap` is the widest gap, in label
+ * heights, between a label and a value beside it: a card prints its values close, a passport page may align
+ * them in a column of their own.
  */
-export function associateLabels(lines: readonly OcrLine[], fields: readonly LabelledField[], otherLabels: readonly RegExp[] = []): Map<string, FoundValue> {
-  const hits = fields.flatMap((f) => findLabelHits(lines, f.label, f.field));
-  const others = otherLabels.flatMap((label, i) => findLabelHits(lines, label, `other:${i}`));
-  const allHits = [...hits, ...others];
+export function associateLabels(
+  lines: readonly OcrLine[],
+  fields: readonly LabelledField[],
+  otherLabels: readonly Label[] = [],
+  options: { loose?: boolean; besideGap?: number } = {},
+): Map<string, FoundValue> {
+  const besideGap = options.besideGap ?? 3;
+  const allHits = closestClaims([
+    ...fields.flatMap((f) => labelHits(lines, f.label, f.field, options)),
+    ...otherLabels.flatMap((label, i) => labelHits(lines, label, `other:${i}`)),
+  ]);
+  const hits = allHits.filter((h) => !h.field.startsWith('other:'));
   const labelWords = new Set(allHits.flatMap((h) => h.line.words.slice(h.first, h.last + 1)));
   const byField = new Map(fields.map((f) => [f.field, f]));
 
@@ -144,14 +190,20 @@ export function associateLabels(lines: readonly OcrLine[], fields: readonly Labe
     const h = Math.max(4, height(hit.bbox));
     // Beside: the words after the label on its line, up to the next label or a wide gap.
     const nextOnLine = allHits.filter((o) => o.line === hit.line && o.first > hit.last).reduce((min, o) => Math.min(min, o.first), hit.line.words.length);
-    const after: OcrWord[] = [];
-    for (const word of hit.line.words.slice(hit.last + 1, nextOnLine)) {
-      const previous = after.at(-1)?.bbox.x1 ?? hit.bbox.x1;
-      if (word.bbox.x0 - previous > 3 * h) break;
-      after.push(word);
+    let cleanAfter = besideRun(hit.line.words.slice(hit.last + 1, nextOnLine), hit.bbox, besideGap);
+    let took = cleanAfter.length ? spec.take(cleanAfter) : undefined;
+    if (!took) {
+      // OCR's layout analysis may have read labels and values as two blocks: the value is then on the label's row,
+      // in another line, up to the next label on that row.
+      const rowEnd = allHits.filter((o) => o.line !== hit.line && o.bbox.x0 > hit.bbox.x1 && Math.abs(centreY(o.bbox) - centreY(hit.bbox)) < 0.6 * h).reduce((min, o) => Math.min(min, o.bbox.x0), Infinity);
+      const row = lines
+        .filter((l) => l !== hit.line)
+        .flatMap((l) => l.words)
+        .filter((w) => !labelWords.has(w) && w.bbox.x0 > hit.bbox.x1 && w.bbox.x0 < rowEnd && Math.abs(centreY(w.bbox) - centreY(hit.bbox)) < 0.6 * h)
+        .sort((a, b) => a.bbox.x0 - b.bbox.x0);
+      cleanAfter = besideRun(row, hit.bbox, besideGap);
+      took = cleanAfter.length ? spec.take(cleanAfter) : undefined;
     }
-    const cleanAfter = after.map(cleanWord).filter((w) => w.text !== '');
-    const took = cleanAfter.length ? spec.take(cleanAfter) : undefined;
     if (took) {
       beside.push({ field: hit.field, hit, words: cleanAfter.slice(0, took.used), text: took.text, placement: 'beside', gap: 0 });
       continue;
@@ -230,6 +282,6 @@ export function associateLabels(lines: readonly OcrLine[], fields: readonly Labe
 }
 
 /** Every label hit on the page, for callers that must know which words are labels. */
-export function labelWordsOf(lines: readonly OcrLine[], labels: readonly RegExp[]): Set<OcrWord> {
-  return new Set(labels.flatMap((label, i) => findLabelHits(lines, label, String(i))).flatMap((h) => h.line.words.slice(h.first, h.last + 1)));
+export function labelWordsOf(lines: readonly OcrLine[], labels: readonly Label[]): Set<OcrWord> {
+  return new Set(labels.flatMap((label, i) => labelHits(lines, label, String(i))).flatMap((h) => h.line.words.slice(h.first, h.last + 1)));
 }
