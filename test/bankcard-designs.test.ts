@@ -9,8 +9,8 @@ import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/ca
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { bankcard } from '../src/recognition/bankcard.js';
-import { luhnValid } from '../src/recognition/luhn.js';
+import { bankcard } from '../src/recognition/bankcard/index.js';
+import { luhnValid } from '../src/recognition/toolkit/luhn.js';
 
 const engine = new TesseractEngine({ workers: 1, timeoutMs: 60_000 });
 afterAll(() => engine.close());
