@@ -20,7 +20,7 @@ const LABEL_WORD = /^(VALID|THRU|THROUGH|FROM|GOOD|EXPIRES?|EXPIRY|EXP|END|DATE|
 /** A word that names an institution: of several lines above the number, the bank's is the one that has it. */
 const BANK_WORD = /\b(BANK|BANCO|BANQUE|FINANCE|FINANCIAL|TRUST|SAVINGS|CREDIT\s+UNION|CAPITAL)\b/i;
 /** Names are printed in capitals; their re-read may return nothing else. */
-export const NAME_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-";
+const NAME_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-";
 
 /** In units of the number's height (or the largest name's). */
 const GEOMETRY = {
@@ -77,7 +77,7 @@ function nameSpan(texts: readonly string[]): { start: number; end: number } | un
   return { start, end };
 }
 
-export function acceptName(text: string): string | undefined {
+function acceptName(text: string): string | undefined {
   const texts = text.split(/\s+/).filter(Boolean);
   const span = nameSpan(texts);
   return span ? texts.slice(span.start, span.end).map((t) => nameWord(t)).join(' ') : undefined;
@@ -115,7 +115,7 @@ function bankWord(text: string): string | undefined {
 }
 
 /** Words that can be a bank's name: all bank words, not only network or tier marks, four letters at least. */
-export function acceptBankName(text: string): string | undefined {
+function acceptBankName(text: string): string | undefined {
   const words = text.split(/\s+/).filter(Boolean).map(bankWord);
   if (words.length === 0 || words.some((w) => w === undefined) || words.every((w) => isMark(w ?? ''))) return undefined;
   const name = words.join(' ');
@@ -123,7 +123,7 @@ export function acceptBankName(text: string): string | undefined {
 }
 
 /** The bank: a text segment above the number, not artwork, not only marks; one naming an institution first. */
-export function findBank(rows: readonly Row[], numberRow: Row): TextField | undefined {
+function findBank(rows: readonly Row[], numberRow: Row): TextField | undefined {
   const found: TextField[] = [];
   for (const row of rows.filter((r) => r.bbox.y1 <= numberRow.bbox.y0 + numberRow.height * 0.2)) {
     if (row.height > GEOMETRY.maxBankHeight * numberRow.height) continue;
@@ -140,7 +140,7 @@ export function findBank(rows: readonly Row[], numberRow: Row): TextField | unde
  * A second, closer look at a text field the page read was unsure of: its segment alone, upscaled, in grey (the
  * page's binarisation can eat thin strokes), as one line. The more confident reading wins.
  */
-export async function rereadText(
+async function rereadText(
   image: PreparedImage,
   engine: OcrEngine,
   field: TextField | undefined,
@@ -157,3 +157,12 @@ export async function rereadText(
   return text && confidence > field.confidence ? { text, confidence, bbox } : field;
 }
 
+
+/** The holder below the anchor row (the number's, or a date's) and the bank above it, each read closer if unsure. */
+export async function readHolderAndBank(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], anchor: Row): Promise<{ holder?: TextField; bank?: TextField }> {
+  const [holder, bank] = await Promise.all([
+    rereadText(image, engine, findHolder(rows, anchor), acceptName, NAME_WHITELIST),
+    rereadText(image, engine, findBank(rows, anchor), acceptBankName),
+  ]);
+  return { ...(holder ? { holder } : {}), ...(bank ? { bank } : {}) };
+}

@@ -15,10 +15,10 @@ import type { DocumentType, RecognitionInput } from '../document.js';
 import { rounded } from '../toolkit/confidence.js';
 import { straightened, turnedPage, turnsToTry } from '../toolkit/orientation.js';
 import { toRows, type Row } from '../toolkit/text-lines.js';
-import { cardTypeOf, chooseCardNumber, groupInFours } from './card-number.js';
+import { cardTypeOf, chooseCardNumber, groupInFours, type ChosenNumber } from './card-number.js';
 import { dateLines, findDates, isDateWord, rereadDates } from './dates.js';
-import { acceptBankName, acceptName, findBank, findHolder, NAME_WHITELIST, rereadText, type TextField } from './holder-and-bank.js';
-import { DATE_LABELS, pickCardDates } from './mm-yy.js';
+import { findHolder, readHolderAndBank, type TextField } from './holder-and-bank.js';
+import { DATE_LABELS, pickCardDates, type CardDates } from './mm-yy.js';
 import { findNumber, readNumberBand, type FoundNumber } from './number.js';
 
 export const BANK_CARD_FIELDS = ['type', 'card_number', 'issue_date', 'expiry_date', 'card_holder', 'bank_name'] as const;
@@ -118,30 +118,7 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
   // any text into digits), failing Luhn, with no expiry date: no evidence that this is a card at all.
   if (!number.digits || (found.fromFallback && !number.luhnValid && !dates.expiry_date)) throw ApiError.of('AIS.0104');
 
-  const [holder, bank] = await Promise.all([
-    rereadText(image, engine, findHolder(rows, numberRow), acceptName, NAME_WHITELIST),
-    rereadText(image, engine, findBank(rows, numberRow), acceptBankName),
-  ]);
-
-  // Text without a check of its own has the OCR's confidence, capped below certainty (0.9): only a number whose
-  // check digit holds and whose readings agree is reported sure. An empty field has 0.
-  const textConfidence = (field: TextField | undefined) => rounded(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
-  return {
-    type: cardTypeOf(number.digits),
-    card_number: groupInFours(number.digits),
-    issue_date: dates.issue_date?.value ?? '',
-    expiry_date: dates.expiry_date?.value ?? '',
-    card_holder: holder?.text ?? '',
-    bank_name: bank?.text ?? '',
-    confidence: {
-      type: number.confidence,
-      card_number: number.confidence,
-      issue_date: dates.issue_date?.confidence ?? 0,
-      expiry_date: dates.expiry_date?.confidence ?? 0,
-      card_holder: textConfidence(holder),
-      bank_name: textConfidence(bank),
-    } satisfies Record<BankCardField, number>,
-  };
+  return result(number, dates, await readHolderAndBank(image, engine, rows, numberRow));
 }
 
 /**
@@ -158,23 +135,27 @@ async function withoutNumber(image: PreparedImage, engine: OcrEngine, rows: read
   const reread = await rereadDates(image, engine, rows, labelled);
   const dates = pickCardDates(dateLines(reread, { ...labelled, words: [] }).lines);
   if (!dates.expiry_date) throw ApiError.of('AIS.0104');
-  const [holder, bank] = await Promise.all([
-    rereadText(image, engine, findHolder(rows, labelled), acceptName, NAME_WHITELIST),
-    rereadText(image, engine, findBank(rows, labelled), acceptBankName),
-  ]);
+  return result(undefined, dates, await readHolderAndBank(image, engine, rows, labelled));
+}
+
+/**
+ * The result: the number's confidence is its own (Luhn and agreeing readings); text without a check of its own
+ * has the OCR's confidence, capped below certainty (0.9). An empty field has 0.
+ */
+function result(number: ChosenNumber | undefined, dates: CardDates, { holder, bank }: { holder?: TextField; bank?: TextField }): BankCardResult {
   const textConfidence = (field: TextField | undefined) => rounded(field ? Math.min(UNCHECKED_CAP, field.confidence) : 0);
   return {
-    type: 'Unrecognized',
-    card_number: '',
+    type: number ? cardTypeOf(number.digits) : 'Unrecognized',
+    card_number: number ? groupInFours(number.digits) : '',
     issue_date: dates.issue_date?.value ?? '',
-    expiry_date: dates.expiry_date.value,
+    expiry_date: dates.expiry_date?.value ?? '',
     card_holder: holder?.text ?? '',
     bank_name: bank?.text ?? '',
     confidence: {
-      type: 0,
-      card_number: 0,
+      type: number?.confidence ?? 0,
+      card_number: number?.confidence ?? 0,
       issue_date: dates.issue_date?.confidence ?? 0,
-      expiry_date: dates.expiry_date.confidence,
+      expiry_date: dates.expiry_date?.confidence ?? 0,
       card_holder: textConfidence(holder),
       bank_name: textConfidence(bank),
     } satisfies Record<BankCardField, number>,
