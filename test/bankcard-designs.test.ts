@@ -49,6 +49,15 @@ describe('bank cards of held-back designs', () => {
     expect(result.card_holder).toBe(expected.card_holder);
   });
 
+  it('read again, digits only, a number line the page read took for letters; a misreading is never sure', async () => {
+    // (Not yet every such card: the upright card of seed 33 above still comes back without its number.)
+    for (const design of ['portrait-ocra', 'ocra-shadow'] as const) {
+      const { result, expected } = await read(design, {}, { seed: 90000 });
+      expect(result.card_number, design).not.toBe('');
+      if (result.card_number !== expected.card_number) expect(result.confidence.card_number, design).toBeLessThan(0.9);
+    }
+  });
+
   // Open: tesseract's English model hardly knows OCR-A's 4, 6 and 8 (read as y, k, "aka"), so this held-back
   // design's number is not read yet (the own upright design, in a sans face, reads). Remove `.fails` when it does.
   it.fails('read the OCR-A number of that upright card', async () => {

@@ -105,13 +105,16 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
     ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0)
     : pageRows;
 
-  const [band, rows] = await Promise.all([readNumberBand(image, engine, candidate), rereadDates(image, engine, cardRows, numberRow)]);
-  let number = chooseCardNumber([candidate.reading, ...(band ? [band] : [])]);
-  if (!number.luhnValid) {
+  const [band, rows] = await Promise.all([
+    found.readings ?? readNumberBand(image, engine, candidate).then((reading) => [candidate.reading, ...(reading ? [reading] : [])]),
+    rereadDates(image, engine, cardRows, numberRow),
+  ]);
+  let number = chooseCardNumber(band);
+  if (!number.luhnValid && !found.readings) {
     // Failing Luhn may be what is printed, or both reads may share a misreading of the binarised band (embossed
     // 5 as 3): a third reading, in grey, may settle it among the digits actually read.
     const grey = await readNumberBand(image, engine, candidate, false);
-    if (grey) number = chooseCardNumber([candidate.reading, ...(band ? [band] : []), grey]);
+    if (grey) number = chooseCardNumber([...band, grey]);
   }
   const dates = await findDates(image, engine, rows, numberRow);
   // A card front shows a number and an expiry date. A number found only by the whitelist page read (which turns

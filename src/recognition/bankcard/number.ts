@@ -23,6 +23,8 @@ const GEOMETRY = {
 
 /** Glyph height (px) at which the band re-read works best; crops are upscaled towards it, never downscaled. */
 const TARGET_HEIGHT = 44;
+/** Rows shaped like a number whose digits the page read took for letters: at most this many are read again. */
+const MAX_LOOKALIKE_ROWS = 2;
 
 /**
  * The digits of a word that reads as a digit group: mostly real digits, look-alike letters mapped to digits,
@@ -126,26 +128,7 @@ function groupOfRow(row: Row): OcrWord[] | undefined {
  * card number's length is a candidate.
  */
 function stackedCandidates(rows: readonly Row[]): NumberCandidate[] {
-  const stacks: Row[][] = [];
-  let stack: Row[] = [];
-  for (const row of rows) {
-    const group = groupOfRow(row);
-    const previous = stack.at(-1);
-    const fits =
-      group !== undefined &&
-      previous !== undefined &&
-      row.height / previous.height < 1.35 &&
-      previous.height / row.height < 1.35 &&
-      row.bbox.y0 - previous.bbox.y1 < 1.5 * previous.height &&
-      row.bbox.y0 > previous.bbox.y1 - 0.3 * previous.height &&
-      (Math.abs(row.bbox.x0 - previous.bbox.x0) < 0.8 * previous.height || Math.abs(row.bbox.x1 - previous.bbox.x1) < 0.8 * previous.height);
-    if (fits) stack.push(row);
-    else {
-      if (stack.length >= 2) stacks.push(stack);
-      stack = group ? [row] : [];
-    }
-  }
-  if (stack.length >= 2) stacks.push(stack);
+  const stacks = stacksOf(rows, (row) => groupOfRow(row) !== undefined);
   const candidates: NumberCandidate[] = [];
   for (const whole of stacks) {
     for (let start = 0; start < whole.length; start++) {
@@ -162,6 +145,34 @@ function stackedCandidates(rows: readonly Row[]): NumberCandidate[] {
     }
   }
   return candidates;
+}
+
+/**
+ * Runs of consecutive rows that each pass `isGroup`, of one size, close under each other, aligned at the left or
+ * the right: a number printed one group per line.
+ */
+function stacksOf(rows: readonly Row[], isGroup: (row: Row) => boolean): Row[][] {
+  const stacks: Row[][] = [];
+  let stack: Row[] = [];
+  for (const row of rows) {
+    const group = isGroup(row);
+    const previous = stack.at(-1);
+    const fits =
+      group &&
+      previous !== undefined &&
+      row.height / previous.height < 1.35 &&
+      previous.height / row.height < 1.35 &&
+      row.bbox.y0 - previous.bbox.y1 < 1.5 * previous.height &&
+      row.bbox.y0 > previous.bbox.y1 - 0.3 * previous.height &&
+      (Math.abs(row.bbox.x0 - previous.bbox.x0) < 0.8 * previous.height || Math.abs(row.bbox.x1 - previous.bbox.x1) < 0.8 * previous.height);
+    if (fits) stack.push(row);
+    else {
+      if (stack.length >= 2) stacks.push(stack);
+      stack = group ? [row] : [];
+    }
+  }
+  if (stack.length >= 2) stacks.push(stack);
+  return stacks;
 }
 
 /**
@@ -200,49 +211,109 @@ function groupSizes(words: readonly OcrWord[]): number[] {
 }
 
 /**
- * Groups as card numbers are printed (4-4-4-4, 4-4-4-4-3, 4-6-5, …): what a digit-whitelist read of a whole page
- * must show before a run counts as a number, since such a read turns any text into digits.
+ * Groups as card numbers are printed (4-4-4-4, 4-4-4-4-3, 4-4-4-1, 4-6-5, …): what a digit-whitelist read must show before
+ * a run counts as a number, since such a read turns any text into digits.
  */
-function printedInGroups(candidate: NumberCandidate): boolean {
-  const sizes = groupSizes(candidate.words);
-  return sizes.length >= 3 && sizes.every((n) => n >= 3 && n <= 6) && sizes.filter((n) => n === 4).length >= 2;
+function printedInGroups(words: readonly OcrWord[]): boolean {
+  const sizes = groupSizes(words);
+  // The last group may be short: a number grouped in fours ends where its digits do (4-4-4-1, 4-4-4-4-3).
+  const whole = sizes.slice(0, -1).every((n) => n >= 3 && n <= 6) && (sizes.at(-1) ?? 0) <= 6;
+  return sizes.length >= 3 && whole && sizes.filter((n) => n === 4).length >= 2;
 }
 
 export interface FoundNumber {
   candidate: NumberCandidate;
-  /** Found only by the whitelist read of the whole page: weaker evidence that the image is a card at all. */
+  /** Found only by a whitelist read (which turns any print into digits): weaker evidence that the image is a card. */
   fromFallback: boolean;
+  /** Band readings already taken while finding it: the number is chosen from these, not read again. */
+  readings?: DigitReading[];
 }
 
 export async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], lookHarder: boolean): Promise<FoundNumber | undefined> {
   const candidate = bestCandidate(numberCandidates(rows));
   if (candidate) return { candidate, fromFallback: false };
-  if (!lookHarder) return undefined;
+  const reread = await rereadLookalikeRows(image, engine, rows);
+  if (reread || !lookHarder) return reread;
   // Nothing looked like a number: embossed digits sometimes only read under a digit whitelist.
   const page = await engine.recognize({ image: await image.page({ invert: 'auto' }), psm: PageSegmentation.sparse, whitelist: DIGITS });
-  const fallback = bestCandidate(numberCandidates(toRows(page.lines)).filter(printedInGroups));
+  const fallback = bestCandidate(numberCandidates(toRows(page.lines)).filter((c) => printedInGroups(c.words)));
   return fallback ? { candidate: fallback, fromFallback: true } : undefined;
 }
 
-/** The number's run read again, alone and under a digit whitelist: a second, independent reading. */
-export async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate, binarize = true): Promise<DigitReading | undefined> {
+/** The box a band read of the candidate takes in: its whole run of groups, with a margin. */
+function bandBox(candidate: NumberCandidate): { box: BoundingBox; height: number } {
   const h = Math.max(8, median(candidate.words.map((w) => heightOf(w.bbox))));
   const { span } = candidate;
   const marginX = candidate.stacked ? 0.6 : GEOMETRY.bandMarginX;
-  const box = {
-    x0: span.x0 - marginX * h,
-    x1: span.x1 + marginX * h,
-    y0: span.y0 - GEOMETRY.bandMarginY * h,
-    y1: span.y1 + GEOMETRY.bandMarginY * h,
+  return {
+    box: { x0: span.x0 - marginX * h, x1: span.x1 + marginX * h, y0: span.y0 - GEOMETRY.bandMarginY * h, y1: span.y1 + GEOMETRY.bandMarginY * h },
+    height: h,
   };
+}
+
+/** The number's band read again, alone and under a digit whitelist: its words, in page coordinates. */
+async function readBandWords(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate, binarize: boolean): Promise<OcrWord[]> {
+  const { box, height } = bandBox(candidate);
   const result = await reread(image, engine, box, {
-    scale: scaleFor(TARGET_HEIGHT, h),
+    scale: scaleFor(TARGET_HEIGHT, height),
     invert: 'auto',
     binarize,
     psm: candidate.stacked ? PageSegmentation.singleBlock : PageSegmentation.singleLine,
     whitelist: DIGITS,
   });
-  const words = result.lines.flatMap((l) => l.words);
+  return result.lines.flatMap((l) => l.words);
+}
+
+/** The number's run read again, alone and under a digit whitelist: a second, independent reading. */
+export async function readNumberBand(image: PreparedImage, engine: OcrEngine, candidate: NumberCandidate, binarize = true): Promise<DigitReading | undefined> {
+  const words = await readBandWords(image, engine, candidate, binarize);
   return words.length ? readingOfWords(words) : undefined;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Digits the page read took for letters
+
+/**
+ * A word that may be a digit group whatever the page read made of its glyphs (a stroke font's 4 and 6 come back
+ * as y and k, a shadowed 8 as E): a few characters, no date slash.
+ */
+const mayBeGroup = (text: string) => /^[^/\\]{2,8}$/.test(stripEdges(text) || text);
+const hasDigit = (text: string) => /\d/.test(text);
+
+/** A row shaped like a number printed on one line: two to six short words, most with a digit in them. */
+function lookalikeLine(row: Row): boolean {
+  const words = row.words.filter((w) => stripEdges(w.text) !== '' || /\S{2,}/.test(w.text));
+  const chars = words.reduce((n, w) => n + w.text.length, 0);
+  return words.length >= 2 && words.length <= 6 && chars >= 10 && words.every((w) => mayBeGroup(w.text)) && words.filter((w) => hasDigit(w.text)).length * 2 >= words.length;
+}
+
+/** A row that may be one group of a number printed one group per line: one or two short words, a digit among them. */
+const lookalikeGroup = (row: Row) => row.words.length <= 2 && row.words.every((w) => /^[^/\\]{3,8}$/.test(w.text)) && row.words.some((w) => hasDigit(w.text));
+
+/**
+ * When no row reads as a number: rows shaped like one (in the largest print first) read again under a digit
+ * whitelist, binarised and in grey at once, so that the two readings vote. A reading counts only when it has a
+ * card number's length and, on one line, the gaps of printed groups.
+ */
+async function rereadLookalikeRows(image: PreparedImage, engine: OcrEngine, rows: readonly Row[]): Promise<FoundNumber | undefined> {
+  const suspects: NumberCandidate[] = [
+    ...rows.filter(lookalikeLine).map((row) => ({ row, words: row.words, bbox: row.bbox, span: row.bbox, reading: readingOfWords(row.words), omitted: 0 })),
+    ...stacksOf(rows, lookalikeGroup).map((stack) => {
+      const words = stack.flatMap((r) => r.words);
+      const bbox = union(words.map((w) => w.bbox));
+      return { row: makeRow(words), words, bbox, span: bbox, reading: readingOfWords(words), omitted: 0, stacked: stack };
+    }),
+  ];
+  // The number is the card's largest print.
+  const size = (c: NumberCandidate) => heightOf(c.bbox) / (c.stacked?.length ?? 1);
+  for (const suspect of suspects.sort((a, b) => size(b) - size(a)).slice(0, MAX_LOOKALIKE_ROWS)) {
+    const reads = await Promise.all([true, false].map((binarize) => readBandWords(image, engine, suspect, binarize)));
+    const readings = reads
+      .filter((words) => (suspect.stacked ? words.length >= 2 : printedInGroups(words)))
+      .map(readingOfWords)
+      .filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
+    const first = readings[0];
+    if (first) return { candidate: { ...suspect, reading: first }, fromFallback: true, readings };
+  }
+  return undefined;
+}
