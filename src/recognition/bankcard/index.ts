@@ -68,10 +68,10 @@ interface PageReading {
 }
 
 /** One page read of a card: its rows, and the number found on them (looking harder only when `lookHarder`). */
-async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boolean): Promise<PageReading> {
+async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boolean, lookalikes = lookHarder): Promise<PageReading> {
   const page = await engine.recognize({ image: await image.page({ invert: 'auto', binarize: true }), psm: PageSegmentation.sparse });
   const rows = toRows(page.lines);
-  return { image, rows, found: await findNumber(image, engine, rows, lookHarder) };
+  return { image, rows, found: await findNumber(image, engine, rows, lookHarder, lookalikes) };
 }
 
 /**
@@ -80,7 +80,8 @@ async function readPage(image: PreparedImage, engine: OcrEngine, lookHarder: boo
  * the extra reads.
  */
 async function readUpright(image: PreparedImage, engine: OcrEngine): Promise<PageReading> {
-  const first = await readPage(image, engine, false);
+  // Rows shaped like a number are read again on the page as sent (and the last look), not on every turn tried.
+  const first = await readPage(image, engine, false, true);
   if (first.found) return first;
   // A card photographed at a slant: its print levelled by the angle the blobs show.
   const levelled = await straightened(image);

@@ -229,10 +229,11 @@ export interface FoundNumber {
   readings?: DigitReading[];
 }
 
-export async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], lookHarder: boolean): Promise<FoundNumber | undefined> {
+/** `lookalikes`: rows shaped like a number may be read again (on the page as sent, not on every turn tried). */
+export async function findNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], lookHarder: boolean, lookalikes = lookHarder): Promise<FoundNumber | undefined> {
   const candidate = bestCandidate(numberCandidates(rows));
   if (candidate) return { candidate, fromFallback: false };
-  const reread = await rereadLookalikeRows(image, engine, rows);
+  const reread = lookalikes ? await rereadLookalikeRows(image, engine, rows) : undefined;
   if (reread || !lookHarder) return reread;
   // Nothing looked like a number: embossed digits sometimes only read under a digit whitelist.
   const page = await engine.recognize({ image: await image.page({ invert: 'auto' }), psm: PageSegmentation.sparse, whitelist: DIGITS });
