@@ -9,7 +9,7 @@ import { bankCardBenchSet, type BankCardBenchLevel } from '../src/fixtures/bankc
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { bankcard } from '../src/recognition/bankcard.js';
+import { bankcard } from '../src/recognition/bankcard/index.js';
 
 const count = Number(process.argv[2] ?? 3);
 const levels = (process.argv[3] ?? 'clean,medium,heavy').split(',') as BankCardBenchLevel[];

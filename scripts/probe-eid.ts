@@ -12,7 +12,7 @@ import { emiratesIdBenchSet, type EmiratesIdBenchCase } from '../src/fixtures/em
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { emiratesIdCard } from '../src/recognition/emirates-id-card.js';
+import { emiratesIdCard } from '../src/recognition/emirates-id-card/index.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -9,8 +9,8 @@ import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/ca
 import { checkImage } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { bankcard } from '../src/recognition/bankcard.js';
-import { luhnValid } from '../src/recognition/luhn.js';
+import { bankcard } from '../src/recognition/bankcard/index.js';
+import { luhnValid } from '../src/recognition/toolkit/luhn.js';
 
 const engine = new TesseractEngine({ workers: 1, timeoutMs: 60_000 });
 afterAll(() => engine.close());
@@ -47,6 +47,15 @@ describe('bank cards of held-back designs', () => {
     const { result, expected } = await read('portrait-ocra', { card_number: '4556737586899855' }, { seed: 33 });
     expect(result.expiry_date).toBe(expected.expiry_date);
     expect(result.card_holder).toBe(expected.card_holder);
+  });
+
+  it('read again, digits only, a number line the page read took for letters; a misreading is never sure', async () => {
+    // (Not yet every such card: the upright card of seed 33 above still comes back without its number.)
+    for (const design of ['portrait-ocra', 'ocra-shadow'] as const) {
+      const { result, expected } = await read(design, {}, { seed: 90000 });
+      expect(result.card_number, design).not.toBe('');
+      if (result.card_number !== expected.card_number) expect(result.confidence.card_number, design).toBeLessThan(0.9);
+    }
   });
 
   // Open: tesseract's English model hardly knows OCR-A's 4, 6 and 8 (read as y, k, "aka"), so this held-back

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { bankCardExpected, BANK_CARD_SIZE, randomBankCardFields, renderBankCard } from '../src/fixtures/bankcard.js';
-import { cardTypeOf, groupInFours } from '../src/recognition/card-number.js';
-import { luhnValid } from '../src/recognition/luhn.js';
+import { cardTypeOf, groupInFours } from '../src/recognition/bankcard/card-number.js';
+import { luhnValid } from '../src/recognition/toolkit/luhn.js';
 
 const FOLDER = new URL('../fixtures/bankcard/', import.meta.url);
 

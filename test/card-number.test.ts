@@ -1,15 +1,8 @@
 /** The pure bank card rules, with plain strings: card type, grouping, Luhn-based choice of the number, MM/YY dates. */
 import { describe, expect, it } from 'vitest';
-import {
-  cardTypeOf,
-  chooseCardNumber,
-  findDateTokens,
-  groupInFours,
-  pickCardDates,
-  readingFromText,
-  type DigitReading,
-} from '../src/recognition/card-number.js';
-import { luhnValid } from '../src/recognition/luhn.js';
+import { cardTypeOf, chooseCardNumber, groupInFours, readingFromText, type DigitReading } from '../src/recognition/bankcard/card-number.js';
+import { findDateTokens, pickCardDates } from '../src/recognition/bankcard/mm-yy.js';
+import { luhnValid } from '../src/recognition/toolkit/luhn.js';
 
 /** A reading of `text` with one confidence for every digit, and `low` at the positions given. */
 function reading(text: string, confidence = 0.95, low: Record<number, number> = {}): DigitReading {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../src/fixtures/capture.js';
 import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../src/fixtures/emirates-id.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SIDE_FIELDS } from '../src/recognition/emirates-id-card.js';
+import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
 import { buildTestApp, getToken, PROJECT_ID, type TestApp } from './helper.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmiratesId } from '../src/fixtures/emirates-id.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SIDE_FIELDS } from '../src/recognition/emirates-id-card.js';
+import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
 import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from './helper.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;

@@ -1,22 +1,16 @@
 /** Emirates ID card: the pure parts (ID number, side detection, labels, nationalities, Arabic names) and routes without tesseract. */
 import { describe, expect, it } from 'vitest';
 import type { OcrLine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
-import {
-  associateFront,
-  correctIdNumber,
-  detectSide,
-  findIdNumbers,
-  findLabelledValue,
-  formatCardNumber,
-  formatIdNumber,
-  formatLaserNumber,
-  gatherEvidence,
-  parseCardDate,
-  reconcileArabicName,
-  SIDE_FIELDS,
-} from '../src/recognition/emirates-id-card.js';
-import { luhnValid } from '../src/recognition/luhn.js';
-import { matchArabicNationality, matchEnglishNationality, NATIONALITIES, nationalityByCode } from '../src/recognition/nationalities.js';
+import { reconcileArabicName } from '../src/recognition/emirates-id-card/arabic-name.js';
+import { formatCardNumber, formatLaserNumber } from '../src/recognition/emirates-id-card/back.js';
+import { associateFront } from '../src/recognition/emirates-id-card/front.js';
+import { correctIdNumber, findIdNumbers, formatIdNumber } from '../src/recognition/emirates-id-card/id-number.js';
+import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
+import { findLabelledValue } from '../src/recognition/emirates-id-card/printed-values.js';
+import { detectSide, gatherEvidence } from '../src/recognition/emirates-id-card/side.js';
+import { parseDayMonthYear } from '../src/recognition/toolkit/dates.js';
+import { luhnValid } from '../src/recognition/toolkit/luhn.js';
+import { matchArabicNationality, matchEnglishNationality, NATIONALITIES, nationalityByCode } from '../src/recognition/toolkit/nationalities.js';
 import { emiratesIdNumber } from '../src/fixtures/emirates-id.js';
 import { buildTestApp, getToken, PROJECT_ID, samplePng, ScriptedEngine } from './helper.js';
 
@@ -119,15 +113,15 @@ describe('labelled values', () => {
       const last = line.words.at(-1);
       if (last) last.bbox = { ...last.bbox, x1: 400 + last.bbox.x1 - last.bbox.x0, x0: 400 };
     }
-    expect(parseCardDate(findLabelledValue(page, 'date_of_birth', 'date')?.text ?? '')).toBe('1979-11-27');
+    expect(parseDayMonthYear(findLabelledValue(page, 'date_of_birth', 'date')?.text ?? '')).toBe('1979-11-27');
     expect(findLabelledValue(page, 'sex', 'sex')?.text).toBe('F');
   });
 
   it('parses printed card dates, day first', () => {
-    expect(parseCardDate('27/11/1979')).toBe('1979-11-27');
-    expect(parseCardDate('O1/O2/2O3O')).toBe('2030-02-01');
-    expect(parseCardDate('31/02/2020')).toBeUndefined();
-    expect(parseCardDate('Dubai')).toBeUndefined();
+    expect(parseDayMonthYear('27/11/1979')).toBe('1979-11-27');
+    expect(parseDayMonthYear('O1/O2/2O3O')).toBe('2030-02-01');
+    expect(parseDayMonthYear('31/02/2020')).toBeUndefined();
+    expect(parseDayMonthYear('Dubai')).toBeUndefined();
   });
 });
 

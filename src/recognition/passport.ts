@@ -16,7 +16,7 @@ import type { Cell } from './mrz/grid.js';
 import { locateMrz, quadAbove, squared, type LocatedMrz } from './mrz/locate.js';
 import { mrzCellsInBand, readMrz } from './mrz/read.js';
 import { correctMrz, type MrzHint, type MrzReading } from './mrz/correct.js';
-import { parsePrintedDate } from './toolkit/printed-dates.js';
+import { parseDayMonthYear } from './toolkit/dates.js';
 import { associateLabels, type LabelledField } from './toolkit/labelled-values.js';
 
 export const PASSPORT_FIELDS = [
@@ -54,7 +54,7 @@ function capitals(words: readonly OcrWord[]): { text: string; used: number } | u
 function printedDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
   for (let used = 1; used <= Math.min(5, words.length); used++) {
     const text = words.slice(0, used).map((w) => w.text).join(' ');
-    if (parsePrintedDate(text, { twoDigitYears: true })) return { text, used };
+    if (parseDayMonthYear(text, { twoDigitYears: true })) return { text, used };
   }
   return undefined;
 }
@@ -154,7 +154,7 @@ function settleSex(reading: MrzReading, printed: LabelledValue | undefined): voi
 
 /** A printed issue date, when it is one: after birth, before expiry, not after today (else another date was taken). */
 function issueDate(text: string, birth: string, expiry: string, now: number): string | undefined {
-  const date = parsePrintedDate(text, { twoDigitYears: true });
+  const date = parseDayMonthYear(text, { twoDigitYears: true });
   const today = new Date(now).toISOString().slice(0, 10);
   if (!date || date > today || (birth && date <= birth) || (expiry && date >= expiry)) return undefined;
   return date;
@@ -171,7 +171,7 @@ function unlabelledIssueDate(lines: readonly OcrLine[], birth: string, expiry: s
   const found = new Map<string, number>();
   for (const line of lines) {
     for (const match of line.text.matchAll(PRINTED_DATE)) {
-      const date = parsePrintedDate(match[0]);
+      const date = parseDayMonthYear(match[0]);
       if (date && date !== birth && date !== expiry && date > birth && date < expiry && date <= today) found.set(date, line.confidence);
     }
   }
@@ -200,7 +200,7 @@ function printedBirthYear(lines: readonly OcrLine[], yymmdd: string): number | u
   if (!/^\d{6}$/.test(yymmdd)) return undefined;
   for (const line of lines) {
     for (const match of line.text.matchAll(PRINTED_DATE)) {
-      const iso = parsePrintedDate(match[0]);
+      const iso = parseDayMonthYear(match[0]);
       if (iso && iso.slice(2).replace(/-/g, '') === yymmdd) return Number(iso.slice(0, 4));
     }
   }
@@ -246,7 +246,7 @@ function fromMrz(reading: MrzReading, now: number, birthYear?: number): { values
 }
 
 /** YYMMDD of a printed date, for checking it against the MRZ. */
-const printedDateToMrz = (text: string | undefined) => parsePrintedDate(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
+const printedDateToMrz = (text: string | undefined) => parseDayMonthYear(text ?? '')?.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)$/, '$1$2$3');
 
 /** The printed zone above a TD3 MRZ is about this share of the MRZ's width high (ICAO 9303 data page). */
 const ZONE_ABOVE_MRZ = 0.68;

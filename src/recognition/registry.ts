@@ -1,7 +1,7 @@
 /** Every document type the emulator recognises; a new type is one module and one line here. */
 import type { DocumentType } from './document.js';
-import { bankcard } from './bankcard.js';
-import { emiratesIdCard } from './emirates-id-card.js';
+import { bankcard } from './bankcard/index.js';
+import { emiratesIdCard } from './emirates-id-card/index.js';
 import { passport } from './passport.js';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = [passport as unknown as DocumentType, bankcard as unknown as DocumentType, emiratesIdCard as unknown as DocumentType];

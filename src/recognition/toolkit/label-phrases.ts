@@ -7,7 +7,7 @@
  */
 import type { OcrLine, OcrWord } from '../../ocr/engine.js';
 import { median } from '../geometry.js';
-import { editDistance } from '../nationalities.js';
+import { editDistance } from './nationalities.js';
 
 /** Where one field's label phrase lies in a line, and how far the print was from the phrase (0: exact). */
 export interface PhraseHit {

@@ -11,8 +11,9 @@
  * prints all its labels the same way, so one label's clear case settles another's ambiguous one.
  */
 import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
-import { mean, median, union } from '../geometry.js';
+import { mean, union } from '../geometry.js';
 import { findPhraseHits } from './label-phrases.js';
+import { centreY, cleanWord, heightOf, isForeignWord, printBox, wordAt } from './text-lines.js';
 
 /** A label as a pattern, or as phrases found forgivingly (see label-phrases). */
 export type Label = RegExp | readonly string[];
@@ -56,36 +57,6 @@ export interface LabelHit {
   distance?: number;
 }
 
-const height = (box: BoundingBox) => box.y1 - box.y0;
-const centreY = (box: BoundingBox) => (box.y0 + box.y1) / 2;
-
-/**
- * The box of some words' print: left and right from the words, top and bottom the median of their symbols'.
- * A word box sometimes takes in a speck or a stroke of the row below, which would misplace what lies under it.
- */
-export function printBox(words: readonly OcrWord[]): BoundingBox {
-  const box = union(words.map((w) => w.bbox));
-  const symbols = words.flatMap((w) => w.symbols).filter((s) => s.bbox.y1 > s.bbox.y0);
-  if (symbols.length === 0) return box;
-  return { ...box, y0: median(symbols.map((s) => s.bbox.y0)), y1: median(symbols.map((s) => s.bbox.y1)) };
-}
-
-/** Separators between a label and its value: leading colons, slashes and dashes; trailing colons and bars. */
-export const cleanWord = (word: OcrWord): OcrWord => ({
-  ...word,
-  text: word.text
-    .replace(/^[:;/.\-|]+/, '')
-    .replace(/(?<=[A-Z]{2})\|$/, 'I')
-    .replace(/[:;|]+$/, ''),
-});
-
-/** Word indexes of the characters in `words.join(' ')`. */
-export function wordAt(words: readonly OcrWord[]): number[] {
-  return words.flatMap((word, i) => [...Array<number>(word.text.length).fill(i), i]);
-}
-
-/** A word that is not plain English print: Arabic read by the English model comes out so. */
-const isGarbage = (word: OcrWord) => word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
 
 /**
  * Every match of `label` in the lines. A bilingual label ("Name / الاسم:") takes in the slash and the other
@@ -106,8 +77,8 @@ export function findLabelHits(lines: readonly OcrLine[], label: RegExp, field: s
         // Up to two words of the other script, ending in a colon; or just the slash and one garbled word.
         const tail = line.words.slice(last + 2, last + 4);
         const colon = tail.findIndex((w) => /[:؛]$/.test(w.text));
-        last += colon >= 0 && tail.slice(0, colon + 1).every(isGarbage) ? colon + 2 : tail[0] && isGarbage(tail[0]) ? 2 : 1;
-      } else if (next && /^\/?\S*[:؛]$/.test(next.text) && isGarbage(next) && !/^[A-Za-z]+:$/.test(next.text)) {
+        last += colon >= 0 && tail.slice(0, colon + 1).every(isForeignWord) ? colon + 2 : tail[0] && isForeignWord(tail[0]) ? 2 : 1;
+      } else if (next && /^\/?\S*[:؛]$/.test(next.text) && isForeignWord(next) && !/^[A-Za-z]+:$/.test(next.text)) {
         last += 1;
       }
       hits.push({ field, line, first, last, bbox: printBox(line.words.slice(first, last + 1)) });
@@ -134,7 +105,7 @@ function closestClaims(hits: readonly LabelHit[]): LabelHit[] {
 
 /** The run of words right of a label: the first within `gap` label heights of it, the rest within 3 of each other. */
 function besideRun(words: readonly OcrWord[], label: BoundingBox, gap: number): OcrWord[] {
-  const h = Math.max(4, height(label));
+  const h = Math.max(4, heightOf(label));
   const run: OcrWord[] = [];
   for (const word of words) {
     const previous = run.at(-1)?.bbox.x1 ?? label.x1;
@@ -187,7 +158,7 @@ export function associateLabels(
   for (const hit of hits) {
     const spec = byField.get(hit.field);
     if (!spec) continue;
-    const h = Math.max(4, height(hit.bbox));
+    const h = Math.max(4, heightOf(hit.bbox));
     // Beside: the words after the label on its line, up to the next label or a wide gap.
     const nextOnLine = allHits.filter((o) => o.line === hit.line && o.first > hit.last).reduce((min, o) => Math.min(min, o.first), hit.line.words.length);
     let cleanAfter = besideRun(hit.line.words.slice(hit.last + 1, nextOnLine), hit.bbox, besideGap);
@@ -229,7 +200,7 @@ export function associateLabels(
         // Far beyond the label: another field's print.
         if (gap > 4.5) return undefined;
         // Other print between label and value (an Arabic line) is stepped over; a line holding a label is not.
-        if (words.every(isGarbage) && !(spec.distinctive && spec.take(words))) continue;
+        if (words.every(isForeignWord) && !(spec.distinctive && spec.take(words))) continue;
         if (line.words.some((w) => labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1)) return undefined;
         // The value starts in the label's column, not far to its right.
         if ((words[0]?.bbox.x0 ?? 0) > hit.bbox.x1 + 2 * h) return undefined;

@@ -27,9 +27,10 @@ const SLANT_WORTH_STRAIGHTENING = 1.5;
 /**
  * The page turned so that its print runs level (the skew from the ink's row profile, as the ID card reader levels
  * its page): a card photographed at a slant, a skewed scan. Print running up or down is left to `turnsToTry`.
+ * `minAngle`: the slant (degrees) from which it is worth the resampling.
  */
-export async function straightened(image: PreparedImage): Promise<PreparedImage> {
+export async function straightened(image: PreparedImage, minAngle = SLANT_WORTH_STRAIGHTENING): Promise<PreparedImage> {
   const skew = estimateSkew(image.pixels, image.width, image.height);
-  if (skew.vertical || Math.abs(skew.angle) < SLANT_WORTH_STRAIGHTENING) return image;
+  if (skew.vertical || Math.abs(skew.angle) < minAngle) return image;
   return image.turned(-skew.angle);
 }
