@@ -60,4 +60,10 @@ describe('label → value association with phrase labels', () => {
     const found = associateLabels([line('Place of issue', 0), line('LUXOR', 0, 300)], fields, [], { besideGap: 25 });
     expect(found.get('place_of_issue')).toMatchObject({ text: 'LUXOR', placement: 'beside' });
   });
+
+  it('steps over the next column\'s label that a tilted page sets between a label and its value', () => {
+    const found = associateLabels([line('Date of issue', 0), line('Place of issue 11', 22, 400), line('26 JAN 2016', 45), line('LUXOR', 46, 400)], fields);
+    expect(found.get('date_of_issue')?.text).toBe('26 JAN 2016');
+    expect(found.get('place_of_issue')?.text).toBe('LUXOR');
+  });
 });

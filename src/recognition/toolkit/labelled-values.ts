@@ -201,9 +201,11 @@ export function associateLabels(
         if (gap > 4.5) return undefined;
         // Other print between label and value (an Arabic line) is stepped over; a line holding a label is not.
         if (words.every(isForeignWord) && !(spec.distinctive && spec.take(words))) continue;
-        if (line.words.some((w) => labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1)) return undefined;
-        // The value starts in the label's column, not far to its right.
-        if ((words[0]?.bbox.x0 ?? 0) > hit.bbox.x1 + 2 * h) return undefined;
+        // A value starts in the label's column, not far to its right. Print that starts further right belongs to
+        // the next column, which a tilted or photographed page may set between a label and its value: stepped over.
+        const columnRight = Math.min(x1, hit.bbox.x1 + 2 * h);
+        if (line.words.some((w) => labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < columnRight)) return undefined;
+        if ((words[0]?.bbox.x0 ?? 0) > columnRight) continue;
         const took = spec.take(words);
         if (!took) return undefined;
         return { field: hit.field, hit, words: words.slice(0, took.used), text: took.text, placement: direction, gap };
