@@ -272,7 +272,7 @@ async function readLocated(image: PreparedImage, engine: OcrEngine, found: Locat
     TD3,
     (read) => (read ? readingScore(correctMrz(read.cells, TD3)) : -1),
     async (band, located) => {
-      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: (process.env.ZONE_PSM ?? PageSegmentation.auto) as '3' })]);
+      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
       return cells ? { cells, page } : undefined;
     },
     // The larger look rereads the band only: the printed zone read stands.
