@@ -23,7 +23,7 @@ import {
   type PassportFixture,
   type Td3Fields,
 } from '../src/fixtures/index.js';
-import { PASSPORT_FIELDS } from '../src/recognition/passport.js';
+import { PASSPORT_FIELDS } from '../src/recognition/passport/index.js';
 
 /** The ICAO 9303 specimen (Part 4, Appendix A): Anna Maria Eriksson of Utopia. */
 const SPECIMEN_TD3: Td3Fields = {

@@ -2,6 +2,6 @@
 import type { DocumentType } from './document.js';
 import { bankcard } from './bankcard/index.js';
 import { emiratesIdCard } from './emirates-id-card/index.js';
-import { passport } from './passport.js';
+import { passport } from './passport/index.js';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = [passport as unknown as DocumentType, bankcard as unknown as DocumentType, emiratesIdCard as unknown as DocumentType];
