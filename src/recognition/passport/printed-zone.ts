@@ -14,7 +14,11 @@ const isCapitalsWord = (text: string) => {
   return letters.length > 0 && /^[\p{L}'’.-]+$/u.test(text) && letters.replace(/\p{Lu}/gu, '').length <= letters.length / 5;
 };
 
-/** The first words of a run that are capitals, as one value (a place, an authority, a name). */
+/**
+ * The first words of a run that are capitals, as one value (a place, an authority, a name). Distinctive enough
+ * that a word OCR was unsure of ("ILOILO" at 0.5) is still taken: another script's print, read by the English
+ * model, does not come out as words of capitals.
+ */
 function capitals(words: readonly OcrWord[]): { text: string; used: number } | undefined {
   let used = 0;
   while (used < Math.min(6, words.length) && isCapitalsWord((words[used] as OcrWord).text)) used++;
@@ -48,15 +52,15 @@ const documentNumber = (words: readonly OcrWord[]) => {
  */
 const PRINTED_FIELDS: readonly LabelledField[] = [
   { field: 'passport_number', label: ['passport no', 'passport number', 'document no', 'document number', 'no du passeport', 'numero du passeport', 'pasaporte no', 'numero de pasaporte'], take: documentNumber, distinctive: true },
-  { field: 'surname', label: ['surname', 'last name', 'family name', 'nom', 'apellidos'], take: capitals },
-  { field: 'given_name', label: ['given names', 'given name', 'first names', 'forenames', 'prenoms', 'nombres'], take: capitals },
+  { field: 'surname', label: ['surname', 'last name', 'family name', 'nom', 'apellidos'], take: capitals, distinctive: true },
+  { field: 'given_name', label: ['given names', 'given name', 'first names', 'forenames', 'prenoms', 'nombres'], take: capitals, distinctive: true },
   { field: 'sex', label: ['sex', 'sexe', 'sexo'], take: sexLetter, distinctive: true },
   { field: 'date_of_birth', label: ['date of birth', 'birth date', 'date de naissance', 'fecha de nacimiento'], take: printedDate, distinctive: true },
-  { field: 'place_of_birth', label: ['place of birth', 'birth place', 'birthplace', 'lieu de naissance', 'lugar de nacimiento'], take: capitals },
+  { field: 'place_of_birth', label: ['place of birth', 'birth place', 'birthplace', 'lieu de naissance', 'lugar de nacimiento'], take: capitals, distinctive: true },
   { field: 'date_of_issue', label: ['date of issue', 'issue date', 'date of issuance', 'date de delivrance', 'fecha de expedicion', 'fecha de emision'], take: printedDate, distinctive: true },
-  { field: 'place_of_issue', label: ['place of issue', 'issued at', 'lieu de delivrance', 'lugar de expedicion', 'lugar de emision'], take: capitals },
+  { field: 'place_of_issue', label: ['place of issue', 'issued at', 'lieu de delivrance', 'lugar de expedicion', 'lugar de emision'], take: capitals, distinctive: true },
   { field: 'date_of_expiry', label: ['date of expiry', 'expiry date', 'date of expiration', 'expiration date', "date d'expiration", 'fecha de caducidad', 'fecha de vencimiento'], take: printedDate, distinctive: true },
-  { field: 'issuing_authority', label: ['issuing authority', 'authority', 'issued by', 'autorite', 'autoridad'], take: capitals },
+  { field: 'issuing_authority', label: ['issuing authority', 'authority', 'issued by', 'autorite', 'autoridad'], take: capitals, distinctive: true },
 ];
 
 /** Labels of fields the MRZ alone answers: they end other values' columns and are never values. */
