@@ -19,6 +19,8 @@ describe('printed dates (one parser for passports and ID cards)', () => {
   it('takes a two-digit year only when asked, and never an impossible date', () => {
     expect(parseDayMonthYear('07 JAN/JAN 18')).toBeUndefined();
     expect(parseDayMonthYear('07 JAN/JAN 18', { twoDigitYears: true })).toBe('2018-01-07');
+    // The slash read as I: "ISEP" must not give the year 15.
+    expect(parseDayMonthYear('11 SEPISEP 24', { twoDigitYears: true })).toBe('2024-09-11');
     expect(parseDayMonthYear('30 FEB 2020')).toBeUndefined();
     expect(parseDayMonthYear('31.04.2021')).toBeUndefined();
   });

@@ -21,7 +21,8 @@ const NUMBER = '[0-9OoIlSBZ|]';
  * year; OCR's 0/O and 1/I are mapped in the numbers. A two-digit year only when asked for.
  */
 function monthNamed(text: string, twoDigitYears: boolean): [number, number, string] | undefined {
-  const year = twoDigitYears ? `${NUMBER}{4}|${NUMBER}{2}(?!${NUMBER})` : `${NUMBER}{4}`;
+  // Two digits only as printed: read letters (a slash read as I, then S…) would make a year of anything.
+  const year = twoDigitYears ? `${NUMBER}{4}|\\d{2}(?!\\d)` : `${NUMBER}{4}`;
   const m = new RegExp(`(${NUMBER}{1,2})\\s*[-/.]?\\s*([A-Za-z0]{3})[A-Za-z]*(?:/([A-Za-z]{3})[A-Za-z]*)?\\.?\\s*[-/.]?\\s*(${year})`).exec(text);
   if (!m) return undefined;
   // A bilingual month ("AOU/AUG"): whichever of the two names a month.
