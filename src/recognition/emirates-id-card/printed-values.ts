@@ -3,9 +3,10 @@
  * its line, or under it, taken while they look like a value of their kind.
  */
 import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
-import { mean, union } from '../geometry.js';
-import { centreY, cleanWord, heightOf } from '../toolkit/text-lines.js';
-import { ALL_LABELS, findLabels, LABELS } from './labels.js';
+import { mean, median, union } from '../geometry.js';
+import { associateLabels } from '../toolkit/labelled-values.js';
+import { cleanWord, heightOf } from '../toolkit/text-lines.js';
+import { ALL_LABELS, LABELS } from './labels.js';
 
 export type ValueKind = 'text' | 'date' | 'sex' | 'number';
 
@@ -44,34 +45,21 @@ export function takeValue(words: readonly OcrWord[], kind: ValueKind, lineHeight
 }
 
 /**
- * The value of a labelled field: the words after the label on its line (up to the next label or a wide gap), or
- * else the words under the label on the nearest line below, within the label's column (which ends where the next
- * label on the label's row begins).
+ * The value of a labelled field, through the toolkit's label association: the words after the label on its row
+ * (up to the next label or a wide gap), or else under (or over) it within the label's column, taken while they
+ * look like a value of their kind.
  */
 export function findLabelledValue(lines: readonly OcrLine[], field: keyof typeof LABELS, kind: ValueKind): LabelledValue | undefined {
-  const allHits = ALL_LABELS.flatMap((label, i) => findLabels(lines, label, String(i)));
-  for (const hit of findLabels(lines, LABELS[field], field)) {
-    const lineHeight = heightOf(hit.bbox);
-    const nextOnLine = allHits
-      .filter((h) => h.line === hit.line && h.first > hit.last)
-      .reduce((min, h) => Math.min(min, h.first), hit.line.words.length);
-    const sameLine = takeValue(hit.line.words.slice(hit.last + 1, nextOnLine), kind, lineHeight);
-    if (sameLine.length) return toValue(sameLine);
-
-    const rowEnd = allHits
-      .filter((h) => h.bbox.x0 > hit.bbox.x1 && Math.abs((h.bbox.y0 + h.bbox.y1) / 2 - (hit.bbox.y0 + hit.bbox.y1) / 2) < lineHeight)
-      .reduce((min, h) => Math.min(min, h.bbox.x0), Infinity);
-    const below = lines
-      .filter((l) => l !== hit.line && centreY(l.bbox) > centreY(hit.bbox) + lineHeight * 0.6 && l.bbox.y0 - hit.bbox.y1 < lineHeight * 2.5)
-      .map((l) => l.words.filter((w) => w.bbox.x1 > hit.bbox.x0 - lineHeight && w.bbox.x0 < rowEnd - lineHeight * 0.5))
-      .filter((words) => words.length > 0)
-      .sort((a, b) => (a[0]?.bbox.y0 ?? 0) - (b[0]?.bbox.y0 ?? 0))[0];
-    if (below && !allHits.some((h) => h.line.words.includes(below[0] as OcrWord))) {
-      const value = takeValue(below, kind, lineHeight);
-      if (value.length) return toValue(value);
-    }
-  }
-  return undefined;
+  const take = (words: readonly OcrWord[]) => {
+    const value = takeValue(words, kind, median(words.map((w) => heightOf(w.bbox))));
+    return value.length ? { text: toValue(value).text, used: value.length } : undefined;
+  };
+  const found = associateLabels(
+    lines,
+    [{ field, label: LABELS[field], take, distinctive: kind !== 'text' }],
+    ALL_LABELS.filter((label) => label !== LABELS[field]),
+  ).get(field);
+  return found && { text: found.text, confidence: found.confidence, bbox: found.bbox };
 }
 
 export function toValue(words: readonly OcrWord[]): LabelledValue {
