@@ -1,5 +1,6 @@
 /** The passport found by its MRZ: the band and the printed zone above it, cut out upright and read at once. */
 import type { PreparedImage } from '../../image/prepare.js';
+import { withoutSurround } from '../../image/surround.js';
 import { PageSegmentation, type OcrEngine, type OcrResult } from '../../ocr/engine.js';
 import { BAND_PITCH, bandCells, cutOut, readingScore, readRightWayUp } from '../mrz/band.js';
 import { correctMrz } from '../mrz/correct.js';
@@ -47,8 +48,14 @@ export async function readLocated(image: PreparedImage, engine: OcrEngine, found
  * print reads; levels kept (light label ink would suffer from a stretch tuned to the MRZ's black). A page within
  * 2° of square is cropped and scaled by sharp (Lanczos: small print stays sharp) and left to tesseract's own
  * deskew; a page turned further is cut out upright.
+ * A photo's surround (the table the page lies on) is painted in the paper's tone, so that light label print
+ * survives tesseract's global threshold.
  */
 async function printedZone(image: PreparedImage, located: LocatedMrz): Promise<Buffer> {
+  return withoutSurround(await zoneAbove(image, located));
+}
+
+async function zoneAbove(image: PreparedImage, located: LocatedMrz): Promise<Buffer> {
   const above = quadAbove(located, ZONE_ABOVE_MRZ, ZONE_WIDEN);
   const pitch = Math.max(located.pitch, BAND_PITCH);
   if (Math.abs(located.angle) >= SQUARE_ENOUGH) return (await cutOut(image, located, above, pitch, { stretch: false })).png;
