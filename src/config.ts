@@ -67,7 +67,7 @@ export const ConfigSchema = Type.Object({
   debugSignatures: Type.Boolean(),
   /**
    * Which codes answer a missing or unreadable X-Auth-Token: `apig` (the gateway's APIG.0301, what the real region
-   * answers first) or `modelarts` (ModelArts.4101–4103, 0203). See src/auth/token.ts.
+   * answers first) or `modelarts` (ModelArts.4101–4103, 0203). See src/gateway/token.ts.
    */
   tokenErrors: Type.Union([Type.Literal('apig'), Type.Literal('modelarts')]),
   /** Requests per minute per project before APIG.0308. */

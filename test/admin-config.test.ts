@@ -1,7 +1,7 @@
 /** Runtime settings through the admin API, switching the admin API off, its token, and its error shape. */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_ERRORS } from '../src/admin/errors.js';
+import { ADMIN_ERRORS } from '../src/mock/admin-errors.js';
 import { AdminApiError, AdminClient } from '../src/client/admin-client.js';
 import { DEFAULT_PROJECT } from '../src/config.js';
 import { vendorSignedRequest } from './aksk-helper.js';

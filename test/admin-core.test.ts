@@ -1,11 +1,11 @@
 /** The admin API's pure parts: scenario grammar, faults, stubs, the journal, namespaces and seeded randomness. */
 import { describe, expect, it } from 'vitest';
-import { Journal, type JournalEntry } from '../src/admin/journal.js';
-import { DEFAULT_NAMESPACE, projectOfPath, resolveNamespace } from '../src/admin/namespace.js';
+import { Journal, type JournalEntry } from '../src/mock/journal.js';
+import { DEFAULT_NAMESPACE, projectOfPath, resolveNamespace } from '../src/mock/namespace.js';
 import { randomSource } from '../src/random.js';
-import { FaultBook, outcomeOf } from '../src/scenario/faults.js';
-import { parseDuration, parseScenario, ScenarioSyntaxError } from '../src/scenario/scenario.js';
-import { StubBook } from '../src/scenario/stubs.js';
+import { FaultBook, outcomeOf } from '../src/mock/faults.js';
+import { parseDuration, parseScenario, ScenarioSyntaxError } from '../src/mock/scenario.js';
+import { StubBook } from '../src/mock/stubs.js';
 
 const HASH = 'ab'.repeat(32);
 

@@ -4,7 +4,7 @@
  * rebound DNS name (`PATCH /_mock/config` accepted any `Host`). Refused now, before the body is read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminRefusal } from '../src/admin/guard.js';
+import { adminRefusal } from '../src/mock/admin-guard.js';
 import type { Config } from '../src/config.js';
 import { buildTestApp, type TestApp } from './helper.js';
 

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
-import { exceedsJsonLimits, MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from '../src/http/json-depth.js';
+import { exceedsJsonLimits, MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from '../src/gateway/json-depth.js';
 import { mrzEngine, SPECIMEN_IMAGE, vendorSignedRequest } from './aksk-helper.js';
 import { buildTestApp, getToken, PASSPORT_PATH, tokenRequestBody, type TestApp } from './helper.js';
 import { rawRequest } from './net-helper.js';

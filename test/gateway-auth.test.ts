@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueToken } from '../src/auth/token.js';
+import { issueToken } from '../src/gateway/token.js';
 import { buildTestApp, getToken, PASSPORT_PATH, samplePng, type TestApp } from './helper.js';
 
 const body = async () => ({ image: (await samplePng()).toString('base64') });

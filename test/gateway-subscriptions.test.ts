@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSubscribed } from '../src/auth/subscriptions.js';
+import { isSubscribed } from '../src/gateway/subscriptions.js';
 import { DEFAULT_PROJECT } from '../src/config.js';
 import { buildTestApp, getToken, PASSPORT_PATH, PROJECT_ID, type TestApp } from './helper.js';
 

@@ -96,7 +96,7 @@ describe.each([{ debugSignatures: false }, { debugSignatures: true }])('the logs
 
   it('captured the requests (the check is not vacuous)', () => {
     const text = lines.join('\n');
-    // One line per request (src/http/request-log.ts), plus the refusals' and forced outcomes' detail at debug.
+    // One line per request (src/gateway/request-log.ts), plus the refusals' and forced outcomes' detail at debug.
     expect(lines.length).toBeGreaterThan(12);
     expect(text).toContain(`POST ${PASSPORT_PATH} 200`);
     expect(text).toContain(SANDBOX_AK);

@@ -6,9 +6,9 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
-import { SERVER_WIDE_LOCKOUT } from '../src/admin/state.js';
-import { IdentityDirectory } from '../src/auth/identities.js';
-import { FixedWindowCounter } from '../src/throttle/fixed-window.js';
+import { SERVER_WIDE_LOCKOUT } from '../src/gateway/gateway-state.js';
+import { IdentityDirectory } from '../src/gateway/identities.js';
+import { FixedWindowCounter } from '../src/gateway/fixed-window.js';
 import { mrzEngine, SPECIMEN_IMAGE, vendorSignedRequest } from './aksk-helper.js';
 import { buildTestApp, DEFAULT_CREDENTIALS, getToken, PASSPORT_PATH, tokenRequestBody, type TestApp } from './helper.js';
 

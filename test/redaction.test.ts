@@ -5,7 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
-import { redactCanonicalRequest } from '../src/http/aksk.js';
+import { redactCanonicalRequest } from '../src/gateway/aksk.js';
 import { mrzEngine, SPECIMEN_IMAGE, vendorSignedRequest } from './aksk-helper.js';
 import { buildTestApp, PASSPORT_PATH } from './helper.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, type ErrorCode } from '../src/errors/catalogue.js';
-import { FORCED_IAM_REASON, parseScenario, ScenarioSyntaxError } from '../src/scenario/scenario.js';
+import { FORCED_IAM_REASON, parseScenario, ScenarioSyntaxError } from '../src/mock/scenario.js';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
 
 describe('parseScenario', () => {

@@ -27,7 +27,7 @@ import {
   verifySignature,
   verifySignatureWithLockout,
   type ReceivedRequest,
-} from '../src/auth/signature.js';
+} from '../src/gateway/signature.js';
 
 const ENDPOINT = 'https://ocr.ae-ad-1.g42cloud.com';
 const HOST = 'ocr.ae-ad-1.g42cloud.com';

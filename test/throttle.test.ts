@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from '../src/throttle/concurrency.js';
-import { FixedWindowCounter, hitWindow, peekWindow } from '../src/throttle/fixed-window.js';
+import { ConcurrencyLimiter } from '../src/gateway/concurrency.js';
+import { FixedWindowCounter, hitWindow, peekWindow } from '../src/gateway/fixed-window.js';
 
 const MINUTE = 60_000;
 

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../src/errors/catalogue.js';
-import { registerErrorHandling } from '../src/http/errors.js';
+import { registerErrorHandling } from '../src/gateway/vendor-errors.js';
 import { DOCUMENT_TYPES } from '../src/recognition/registry.js';
 import { uiRoutes } from '../src/routes/ui.js';
 import { blankPng, buildTestApp, DEFAULT_CREDENTIALS, tokenRequestBody, type TestApp } from './helper.js';

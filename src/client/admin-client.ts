@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { AdminErrorView, ConfigPatch, ConfigView, FaultSpecInput, FaultView, JournalEntryView, StubView } from '../admin/schemas.js';
+import type { AdminErrorView, ConfigPatch, ConfigView, FaultSpecInput, FaultView, JournalEntryView, StubView } from '../mock/admin-schemas.js';
 
-export type { ConfigPatch, ConfigView, FaultView as Fault, JournalEntryView as JournalEntry, StubView as Stub } from '../admin/schemas.js';
+export type { ConfigPatch, ConfigView, FaultView as Fault, JournalEntryView as JournalEntry, StubView as Stub } from '../mock/admin-schemas.js';
 export type FaultSpec = FaultSpecInput;
 
 export const ADMIN_PATH = '/_mock';

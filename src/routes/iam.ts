@@ -2,11 +2,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
-import { issueToken } from '../auth/token.js';
-import { stableId, type IdentityDirectory } from '../auth/identities.js';
+import { issueToken } from '../gateway/token.js';
+import { stableId, type IdentityDirectory } from '../gateway/identities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { FixedWindowCounter } from '../throttle/fixed-window.js';
+import { FixedWindowCounter } from '../gateway/fixed-window.js';
 
 const Named = Type.Object({ name: Type.String({ minLength: 1 }) });
 

@@ -3,8 +3,8 @@ import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/catalogue.js';
-import type { Gateway } from '../http/gateway.js';
-import { errorResponses } from '../http/schemas.js';
+import type { Gateway } from '../gateway/pipeline.js';
+import { errorResponses } from '../gateway/vendor-errors.js';
 import { checkImage, decodeBase64Image } from '../image/intake.js';
 import { PreparedImage } from '../image/prepare.js';
 import { engineFor, type OcrEngine } from '../ocr/engine.js';
@@ -81,7 +81,7 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
         preParsing: gateway.preParsing,
         preValidation: gateway.preValidation(document),
         bodyLimit: gateway.bodyLimit,
-        // Kept raw until the caller is authenticated (see src/http/body.ts).
+        // Kept raw until the caller is authenticated (see src/gateway/body.ts).
         config: { api: document.api, deferBodyParsing: true },
         schema: {
           summary: `${document.title} recognition`,

@@ -17,7 +17,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { defaultConfig } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses } from '../gateway/vendor-errors.js';
 import type { DocumentType } from '../recognition/document.js';
 
 export const UI_PATH = '/_mock/ui';

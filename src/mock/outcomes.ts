@@ -8,14 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { MockState } from '../admin/state.js';
+import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { RandomSource } from '../random.js';
-import { outcomeOf, type Fault } from '../scenario/faults.js';
-import type { TokenErrorFamily } from '../auth/token.js';
-import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from '../scenario/scenario.js';
-import { namespaceOf, type Journaling } from './journal.js';
-import { logDropped } from './request-log.js';
+import { outcomeOf, type Fault } from './faults.js';
+import type { ImageVerdict, MockHooks } from '../gateway/pipeline.js';
+import type { TokenErrorFamily } from '../gateway/token.js';
+import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from './scenario.js';
+import { namespaceOf, type Journaling } from './journal-hooks.js';
+import { logDropped } from '../gateway/request-log.js';
 
 export const SCENARIO_HEADER = 'x-mock-scenario';
 
@@ -25,6 +26,8 @@ export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(re
 
 export interface ScenarioOptions {
   state: MockState;
+  /** The namespace's per-minute limit, which a forced APIG.0308 names. */
+  rateLimitOf: (namespace: string) => number;
   random: RandomSource;
   sleep: Sleeper;
   journaling: Journaling;
@@ -55,7 +58,7 @@ export async function applyOutcome(
     return true;
   }
   if (outcome.error) {
-    const limit = options.state.settings(namespaceOf(request)).rateLimitPerMinute;
+    const limit = options.rateLimitOf(namespaceOf(request));
     throw forcedError(outcome.error, { api: route.title, limit });
   }
   return false;
@@ -120,8 +123,6 @@ export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
   };
 }
 
-export type ImageVerdict = { kind: 'recognise' } | { kind: 'stub'; result: Record<string, unknown> } | { kind: 'dropped' };
-
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -150,5 +151,17 @@ export function imageHook(options: ScenarioOptions) {
     if (!stub) return { kind: 'recognise' };
     if (!request.mock?.forcedBy) markForced(request, stub.id);
     return { kind: 'stub', result: stub.result };
+  };
+}
+
+/** The mock's steps as the gateway takes them (see MockHooks in src/gateway/pipeline.ts). */
+export function mockHooks(options: ScenarioOptions): MockHooks {
+  return {
+    namespaceOf,
+    tokenErrorsOf,
+    markForcedByScenario: (request) => markForced(request, 'scenario'),
+    invalidNamespace: (request) => request.mock?.invalidNamespace,
+    scenario: (route) => scenarioHook(route, options),
+    receiveImage: imageHook(options),
   };
 }

@@ -4,8 +4,8 @@
  * Emulator-only paths (/health, /docs, /openapi.json, /_mock/…) are neither namespaced nor journaled.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DEFAULT_NAMESPACE, NAMESPACE_HEADER, projectOfPath, resolveNamespace } from '../admin/namespace.js';
-import type { MockState } from '../admin/state.js';
+import { DEFAULT_NAMESPACE, NAMESPACE_HEADER, projectOfPath, resolveNamespace } from './namespace.js';
+import type { Journal } from './journal.js';
 import type { Clock } from '../clock.js';
 
 export interface MockRequest {
@@ -52,7 +52,7 @@ export interface Journaling {
   dropped(request: FastifyRequest): void;
 }
 
-export function registerJournal(app: FastifyInstance, { state, clock }: { state: MockState; clock: Clock }): Journaling {
+export function registerJournal(app: FastifyInstance, { journal, clock }: { journal: Journal; clock: Clock }): Journaling {
   app.addHook('onRequest', async (request) => {
     if (!isJournaled(request.url)) return;
     const params = request.params as { project_id?: string } | undefined;
@@ -76,7 +76,7 @@ export function registerJournal(app: FastifyInstance, { state, clock }: { state:
     if (!mock) return;
     // Written once: a dropped request may still see onResponse when its socket closes.
     request.mock = undefined;
-    state.journal.record({
+    journal.record({
       requestId: String(request.id),
       time: new Date(mock.started).toISOString(),
       method: request.method,

@@ -13,8 +13,6 @@ export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** How far `X-Sdk-Date` may be from the server's clock, either way (inferred: 15 minutes). */
 export const DEFAULT_MAX_SKEW_MS = 15 * 60_000;
-/** The gateway's lockout: the 5th consecutive failure locks the AK for 5 minutes (see docs/signing.md). */
-export const DEFAULT_LOCKOUT = { maxFailures: 5, lockMs: 5 * 60_000 } as const;
 
 /** The gateway's APIG.0301 reasons for AK/SK failures, verbatim from its FAQ. */
 export const AKSK_REASONS = {

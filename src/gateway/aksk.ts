@@ -1,25 +1,22 @@
 /**
- * AK/SK authentication for vendor routes: the pure verifier (src/auth/signature.ts) fed with the request
+ * AK/SK authentication for vendor routes: the pure verifier (src/gateway/signature.ts) fed with the request
  * exactly as received (raw request-target, headers, raw body bytes), behind the 5-failure lockout.
  * Runs in preValidation, once the body has been read. Details of a refusal are logged at debug level and, with
  * `debugSignatures`, returned in response headers so a user can diff them against their own signer's.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IdentityDirectory } from '../auth/identities.js';
+import type { IdentityDirectory } from './identities.js';
 import {
   type AkLockoutTable,
   DEFAULT_MAX_SKEW_MS,
   splitRequestTarget,
   verifySignatureWithLockout,
   type LockoutVerifyResult,
-} from '../auth/signature.js';
+} from './signature.js';
 import type { Clock } from '../clock.js';
 import type { AccessKeyPair } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { SignatureAuthenticator } from './authenticate.js';
-
-/** As the gateway FAQ says: five consecutive failures lock the AK for five minutes. */
-export const LOCKOUT = { maxFailures: 5, lockMs: 5 * 60_000 } as const;
 
 /** Response headers carrying the server's side of a failed signature when `debugSignatures` is on. */
 export const DEBUG_HEADERS = {

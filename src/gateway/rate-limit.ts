@@ -1,7 +1,7 @@
 /**
  * The gateway's flow control for OCR routes: a requests-per-minute limit (APIG.0308, through @fastify/rate-limit)
  * and a cap on recognitions in flight (ModelArts.4401), both per namespace (the `X-Mock-Namespace` header, else the
- * path's project id, so by default per project as the real gateway counts). The counters live in the MockState, so
+ * path's project id, so by default per project as the real gateway counts). The counters live in the GatewayState, so
  * an admin reset of one namespace clears its window and nothing else.
  */
 import rateLimit, {
@@ -12,8 +12,8 @@ import rateLimit, {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors/catalogue.js';
-import type { ConcurrencyLimiter } from '../throttle/concurrency.js';
-import type { FixedWindowCounter } from '../throttle/fixed-window.js';
+import type { ConcurrencyLimiter } from './concurrency.js';
+import type { FixedWindowCounter } from './fixed-window.js';
 
 const MINUTE_MS = 60_000;
 

@@ -5,7 +5,24 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { ApiError, toEnvelope, type ErrorCode } from '../errors/catalogue.js';
+
+/** The vendor error envelope, shared by every vendor route's response schemas. */
+export const ErrorEnvelopeSchema = Type.Object(
+  {
+    error_code: Type.String(),
+    error_msg: Type.String(),
+    request_id: Type.Optional(Type.String()),
+  },
+  { $id: 'ErrorEnvelope', description: 'The vendor error envelope' },
+);
+
+/** Response entries for every error status a vendor route may answer. */
+export const errorResponses = {
+  '4xx': ErrorEnvelopeSchema,
+  '5xx': ErrorEnvelopeSchema,
+} as const;
 
 /** Fastify's own error codes and the vendor code a real gateway answers for the same fault. */
 const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {

@@ -11,7 +11,7 @@
  * Pure: takes the headers, returns the refusal or undefined.
  */
 import ipaddr from 'ipaddr.js';
-import { AdminError } from './errors.js';
+import { AdminError } from './admin-errors.js';
 
 export interface AdminGuardOptions {
   /** Dotted host names also allowed (`*`: any). */

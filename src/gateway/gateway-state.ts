@@ -1,20 +1,15 @@
 /**
- * Everything the admin API holds, scoped by namespace, plus the runtime settings it may change. No fastify here:
- * the gateway and the admin routes both call into this one object, so what a test sets is what requests see.
- *
- * Scopes: each namespace has its own faults, stubs and setting overrides; the global scope (admin calls without a
- * namespace) holds faults and stubs that apply to every namespace after its own, and the server-wide settings.
+ * What the gateway holds at run time, by namespace: who may authenticate (identities, access keys), the settings a
+ * namespace may override (rate limit, concurrency, subscriptions), the AK lockouts, the per-minute windows and the
+ * concurrency slots. No fastify here: the gateway's hooks read it, and the admin API changes it, so what a test sets
+ * is what requests see. The mock's own state (journal, faults, stubs) is src/mock/mock-state.ts.
  */
-import { IdentityDirectory } from '../auth/identities.js';
-import { AkFailureBudget, AkLockout, combineLockouts, type AkLockoutTable } from '../auth/signature.js';
 import type { AccessKeyPair, Config, Identity } from '../config.js';
-import { FaultBook, type Fault, type FaultPhase, type FaultSpec, type RequestFacts } from '../scenario/faults.js';
-import { StubBook, type Stub, type StubSpec } from '../scenario/stubs.js';
-import { ConcurrencyLimiter } from '../throttle/concurrency.js';
-import { FixedWindowCounter } from '../throttle/fixed-window.js';
-import { Journal } from './journal.js';
-
-export type Subscriptions = Readonly<Record<string, readonly string[]>>;
+import { ConcurrencyLimiter } from './concurrency.js';
+import { FixedWindowCounter } from './fixed-window.js';
+import { IdentityDirectory } from './identities.js';
+import { AkFailureBudget, AkLockout, combineLockouts, type AkLockoutTable } from './signature.js';
+import type { Subscriptions } from './subscriptions.js';
 
 /** Settings a namespace may override for itself. */
 export interface NamespaceSettings {
@@ -31,18 +26,13 @@ export interface ServerSettings extends NamespaceSettings {
 
 export const NAMESPACE_SETTING_KEYS = ['rateLimitPerMinute', 'maxConcurrentPerProject', 'subscriptions'] as const;
 
-interface Scope {
-  faults: FaultBook;
-  stubs: StubBook;
-  overrides: Partial<NamespaceSettings>;
-}
-
-const newScope = (): Scope => ({ faults: new FaultBook(), stubs: new StubBook(), overrides: {} });
-
 export interface LockoutOptions {
   maxFailures: number;
   lockMs: number;
 }
+
+/** As the gateway FAQ says: five consecutive failures lock the AK for five minutes. */
+export const LOCKOUT: LockoutOptions = { maxFailures: 5, lockMs: 5 * 60_000 };
 
 /** Lockout tables kept at once; the least recently used namespace's table goes first past this. */
 const MAX_LOCKOUT_NAMESPACES = 1000;
@@ -63,8 +53,7 @@ function serverSettingsOf(config: Readonly<Config>): ServerSettings {
   });
 }
 
-export class MockState {
-  readonly journal: Journal;
+export class GatewayState {
   /** Per-minute windows by namespace; the rate-limit store reads and writes these. */
   readonly windows = new FixedWindowCounter();
   readonly concurrency: ConcurrencyLimiter;
@@ -72,17 +61,14 @@ export class MockState {
   private server: ServerSettings;
   private directory: IdentityDirectory;
   private accessKeyMap: Map<string, AccessKeyPair>;
-  private readonly global: Scope = newScope();
-  private readonly scopes = new Map<string, Scope>();
+  private readonly overrides = new Map<string, Partial<NamespaceSettings>>();
   private readonly lockouts = new Map<string, AkLockout>();
   private readonly serverWideLockout = new AkFailureBudget(SERVER_WIDE_LOCKOUT);
-  private nextId = 1;
 
   constructor(
     private readonly config: Readonly<Config>,
-    private readonly lockoutOptions: LockoutOptions,
+    private readonly lockoutOptions: LockoutOptions = LOCKOUT,
   ) {
-    this.journal = new Journal(config.journalMaxEntries);
     this.concurrency = new ConcurrencyLimiter((namespace) => this.settings(namespace).maxConcurrentPerProject);
     this.server = serverSettingsOf(config);
     this.directory = new IdentityDirectory(this.server.identities);
@@ -93,7 +79,7 @@ export class MockState {
 
   /** The settings requests in `namespace` see: its overrides over the server's. */
   settings(namespace: string): NamespaceSettings {
-    const overrides = this.scopes.get(namespace)?.overrides ?? {};
+    const overrides = this.overrides.get(namespace) ?? {};
     return {
       rateLimitPerMinute: overrides.rateLimitPerMinute ?? this.server.rateLimitPerMinute,
       maxConcurrentPerProject: overrides.maxConcurrentPerProject ?? this.server.maxConcurrentPerProject,
@@ -113,9 +99,10 @@ export class MockState {
   }
 
   updateNamespace(namespace: string, patch: Partial<NamespaceSettings>): void {
-    const scope = this.scope(namespace);
-    scope.overrides = { ...scope.overrides, ...structuredClone(patch) };
+    this.overrides.set(namespace, { ...this.overrides.get(namespace), ...structuredClone(patch) });
   }
+
+  // ---- who may authenticate ----
 
   identities(): IdentityDirectory {
     return this.directory;
@@ -146,61 +133,15 @@ export class MockState {
     return combineLockouts(this.lockout(namespace), this.serverWideLockout);
   }
 
-  // ---- faults and stubs; `namespace` undefined means the global scope ----
-
-  addFault(namespace: string | undefined, spec: FaultSpec): Fault {
-    return this.scopeOf(namespace).faults.add(spec, `fault-${this.nextId++}`);
-  }
-
-  faults(namespace: string | undefined): Fault[] {
-    return this.peekScope(namespace)?.faults.list() ?? [];
-  }
-
-  removeFault(namespace: string | undefined, id: string): boolean {
-    return this.peekScope(namespace)?.faults.remove(id) ?? false;
-  }
-
-  clearFaults(namespace: string | undefined): number {
-    return this.peekScope(namespace)?.faults.clear() ?? 0;
-  }
-
-  /** The namespace's own faults first, then the global ones. */
-  takeFault(namespace: string, facts: RequestFacts, phase: FaultPhase, sample: () => number): Fault | undefined {
-    return this.scopes.get(namespace)?.faults.take(facts, phase, sample) ?? this.global.faults.take(facts, phase, sample);
-  }
-
-  addStub(namespace: string | undefined, spec: StubSpec): Stub {
-    return this.scopeOf(namespace).stubs.add(spec, `stub-${this.nextId++}`);
-  }
-
-  stubs(namespace: string | undefined): Stub[] {
-    return this.peekScope(namespace)?.stubs.list() ?? [];
-  }
-
-  removeStub(namespace: string | undefined, id: string): boolean {
-    return this.peekScope(namespace)?.stubs.remove(id) ?? false;
-  }
-
-  clearStubs(namespace: string | undefined): number {
-    return this.peekScope(namespace)?.stubs.clear() ?? 0;
-  }
-
-  takeStub(namespace: string, api: string, imageSha256: string): Stub | undefined {
-    return this.scopes.get(namespace)?.stubs.take(api, imageSha256) ?? this.global.stubs.take(api, imageSha256);
-  }
-
   // ---- reset ----
 
   /**
-   * One namespace: its journal entries, faults, stubs, overrides, throttle window, concurrency count and AK
-   * lockouts; other namespaces keep theirs. No namespace: everything, and the server settings as configured at start.
+   * One namespace: its overrides, throttle window, concurrency count and AK lockouts; other namespaces keep theirs.
+   * No namespace: everything, and the server settings as configured at start.
    */
   reset(namespace?: string): void {
-    this.journal.clear(namespace);
     if (namespace === undefined) {
-      this.scopes.clear();
-      this.global.faults.clear();
-      this.global.stubs.clear();
+      this.overrides.clear();
       this.windows.clear();
       this.concurrency.clear();
       this.lockouts.clear();
@@ -208,26 +149,9 @@ export class MockState {
       this.updateServer(serverSettingsOf(this.config));
       return;
     }
-    this.scopes.delete(namespace);
+    this.overrides.delete(namespace);
     this.windows.delete(namespace);
     this.concurrency.delete(namespace);
     this.lockouts.delete(namespace);
-  }
-
-  private scopeOf(namespace: string | undefined): Scope {
-    return namespace === undefined ? this.global : this.scope(namespace);
-  }
-
-  private peekScope(namespace: string | undefined): Scope | undefined {
-    return namespace === undefined ? this.global : this.scopes.get(namespace);
-  }
-
-  private scope(namespace: string): Scope {
-    let scope = this.scopes.get(namespace);
-    if (!scope) {
-      scope = newScope();
-      this.scopes.set(namespace, scope);
-    }
-    return scope;
   }
 }

@@ -4,10 +4,10 @@
  * signature covers the raw body bytes). The caller's project is matched against the path's `project_id`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyToken, type TokenErrorFamily } from '../auth/token.js';
+import { verifyToken, type TokenErrorFamily } from './token.js';
 import { ApiError } from '../errors/catalogue.js';
 import type { Clock } from '../clock.js';
-import type { IdentityDirectory } from '../auth/identities.js';
+import type { IdentityDirectory } from './identities.js';
 
 export interface Caller {
   projectId: string;

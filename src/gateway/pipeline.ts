@@ -8,21 +8,20 @@
  *                  → only now the body is parsed: not JSON, too deep or too many values is ModelArts.4105
  *   handler        a concurrency slot (ModelArts.4401) around the backend work; once the image is decoded,
  *                  faults for its hash and stubs (receiveImage)
- * Counters, faults and settings are the namespace's (see src/admin/namespace.ts). Routes take the hooks from here
+ * Counters, faults and settings are the namespace's (see src/mock/namespace.ts); the mock's steps are injected. Routes take the hooks from here
  * and stay thin.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MockState } from '../admin/state.js';
-import { isSubscribed } from '../auth/subscriptions.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
 import { gatewayAuthentication, type SignatureAuthenticator } from './authenticate.js';
 import { limitBody, parseHeldBody } from './body.js';
-import { namespaceOf } from './journal.js';
-import { imageHook, scenarioHook, tokenErrorsOf, type ImageVerdict, type ScenarioOptions } from './scenario.js';
-import { concurrencyGuard, namespaceRateLimit } from './throttle.js';
-import { ConcurrencyLimiter } from '../throttle/concurrency.js';
+import { ConcurrencyLimiter } from './concurrency.js';
+import type { GatewayState } from './gateway-state.js';
+import { concurrencyGuard, namespaceRateLimit } from './rate-limit.js';
+import { isSubscribed } from './subscriptions.js';
+import type { TokenErrorFamily } from './token.js';
 
 /** The API a route serves, as the gateway names it. */
 export interface GatewayApi {
@@ -33,6 +32,26 @@ export interface GatewayApi {
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** What a request's image leads to: recognition, a stub's stored answer, or nothing (its connection was dropped). */
+export type ImageVerdict = { kind: 'recognise' } | { kind: 'stub'; result: Record<string, unknown> } | { kind: 'dropped' };
+
+/**
+ * The emulator's own steps, plugged into the gateway's order (src/mock/): the namespace a request counts against,
+ * forced outcomes before the body is read and once the image is known, and the token error family a scenario asks
+ * for. The gateway knows them only by these signatures.
+ */
+export interface MockHooks {
+  namespaceOf(request: FastifyRequest): string;
+  /** The token error family `X-Mock-Scenario` asks for, if any. */
+  tokenErrorsOf(request: FastifyRequest): TokenErrorFamily | undefined;
+  /** Marks a refusal as forced by the scenario, for the journal. */
+  markForcedByScenario(request: FastifyRequest): void;
+  /** The namespace the request named, when it is not a valid name (refused with AIS.0101). */
+  invalidNamespace(request: FastifyRequest): string | undefined;
+  scenario(api: GatewayApi): Hook;
+  receiveImage(request: FastifyRequest, reply: FastifyReply, api: GatewayApi, bytes: Uint8Array): Promise<ImageVerdict>;
+}
 type PreParsingHook = (request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream>;
 
 export interface Gateway {
@@ -47,21 +66,23 @@ export interface Gateway {
   receiveImage(request: FastifyRequest, reply: FastifyReply, api: GatewayApi, bytes: Uint8Array): Promise<ImageVerdict>;
 }
 
-export interface GatewayOptions extends ScenarioOptions {
+export interface GatewayOptions {
   config: Readonly<Config>;
   clock: Clock;
-  state: MockState;
+  state: GatewayState;
   signature: SignatureAuthenticator;
+  mock: MockHooks;
 }
 
 /** Needs @fastify/rate-limit registered on `app` first (see registerRateLimiting). */
 export function createGateway(app: FastifyInstance, options: GatewayOptions): Gateway {
-  const { config, clock, state, signature } = options;
+  const { config, clock, state, signature, mock } = options;
+  const { namespaceOf } = mock;
   const auth = gatewayAuthentication({
     tokenSecret: config.tokenSecret,
     clock,
     signature,
-    tokenErrors: (request) => tokenErrorsOf(request) ?? config.tokenErrors,
+    tokenErrors: (request) => mock.tokenErrorsOf(request) ?? config.tokenErrors,
     identities: () => state.identities(),
   });
   // A refusal worded by `X-Mock-Scenario: token-errors=…` is journaled as forced by the scenario.
@@ -69,7 +90,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     try {
       await auth.onRequest(request, reply);
     } catch (error) {
-      if (request.mock && tokenErrorsOf(request)) request.mock.forcedBy = 'scenario';
+      if (mock.tokenErrorsOf(request)) mock.markForcedByScenario(request);
       throw error;
     }
   };
@@ -80,8 +101,9 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
 
   // A mistyped namespace would silently share counters and faults with others: refuse it, as a bad scenario is.
   const checkNamespace: Hook = async (request) => {
-    if (request.mock?.invalidNamespace !== undefined) {
-      request.log.warn({ namespace: request.mock.invalidNamespace }, 'X-Mock-Namespace is not a valid name');
+    const invalid = mock.invalidNamespace(request);
+    if (invalid !== undefined) {
+      request.log.warn({ namespace: invalid }, 'X-Mock-Namespace is not a valid name');
       throw ApiError.of('AIS.0101');
     }
   };
@@ -104,7 +126,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
         const { subscriptions } = state.settings(namespaceOf(request));
         if (!isSubscribed(subscriptions, projectId, route.api)) throw ApiError.of('ModelArts.4204', { api: route.title });
       };
-      return [auth.preValidation, throttle, checkSubscription, scenarioHook(route, options), readBody];
+      return [auth.preValidation, throttle, checkSubscription, mock.scenario(route), readBody];
     },
     withSlot: (request, work) =>
       slots(namespaceOf(request), () =>
@@ -113,6 +135,6 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
           throw error;
         }),
       ),
-    receiveImage: imageHook(options),
+    receiveImage: mock.receiveImage,
   };
 }

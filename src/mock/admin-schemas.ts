@@ -5,8 +5,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigParts } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
-import { MAX_DELAY_MS } from '../scenario/scenario.js';
-import { ADMIN_ERRORS, type AdminErrorCode } from './errors.js';
+import { MAX_DELAY_MS } from './scenario.js';
+import { ADMIN_ERRORS, type AdminErrorCode } from './admin-errors.js';
 import { NAMESPACE_PATTERN } from './namespace.js';
 
 const closed = { additionalProperties: false } as const;

@@ -1,16 +1,16 @@
 /**
  * Scenarios: one request (through the `X-Mock-Scenario` header) or the admin API (faults, see faults.ts) forces an
  * outcome the emulator would not otherwise produce, such as a backend fault only the cloud side can cause, a slow
- * answer or a dropped connection. Both end in the same `Outcome`, applied by one function in src/http/scenario.ts.
+ * answer or a dropped connection. Both end in the same `Outcome`, applied by one function in src/mock/outcomes.ts.
  *
  * Header grammar, directives separated by `;`:
  *   error=<catalogue code>   answer that row
  *   delay=<n>ms | delay=<n>s  wait that long first (real time), then go on (or answer the error, or drop)
  *   drop                     close the connection without an answer
- *   token-errors=apig|modelarts  which family answers a missing or unreadable X-Auth-Token (src/auth/token.ts);
+ *   token-errors=apig|modelarts  which family answers a missing or unreadable X-Auth-Token (src/gateway/token.ts);
  *                            read by token authentication, so it reaches requests that never get further
  */
-import { TOKEN_ERROR_FAMILIES, type TokenErrorFamily } from '../auth/token.js';
+import { TOKEN_ERROR_FAMILIES, type TokenErrorFamily } from '../gateway/token.js';
 import { ApiError, isErrorCode, type ErrorCode } from '../errors/catalogue.js';
 
 /** What a scenario or a fault does to one request. Every part is optional; an empty outcome changes nothing. */

@@ -1,18 +1,18 @@
 /**
  * The admin API under `/_mock/`, apart from the vendor paths (as WireMock keeps `/__admin`): the journal, faults,
  * stubs, runtime settings and reset. Every call may name a namespace (`?namespace=` or `X-Mock-Namespace`);
- * without one it addresses the global scope (see src/admin/state.ts). Routes are thin: validate, call MockState,
- * answer. Errors have the admin shape `{"error", "message"}` (src/admin/errors.ts), never a vendor envelope.
+ * without one it addresses the global scope (see src/mock/mock-state.ts). Routes are thin: validate, call the state,
+ * answer. Errors have the admin shape `{"error", "message"}` (src/mock/admin-errors.ts), never a vendor envelope.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { AdminError } from '../admin/errors.js';
-import { adminRefusal, type AdminGuardOptions } from '../admin/guard.js';
-import type { JournalFilter } from '../admin/journal.js';
-import { isNamespace, NAMESPACE_HEADER } from '../admin/namespace.js';
+import { AdminError } from './admin-errors.js';
+import { adminRefusal, type AdminGuardOptions } from './admin-guard.js';
+import type { JournalFilter } from './journal.js';
+import { isNamespace, NAMESPACE_HEADER } from './namespace.js';
 import {
   adminErrorResponses,
   ConfigPatchSchema,
@@ -30,10 +30,11 @@ import {
   StubSchema,
   StubSpecSchema,
   type ConfigView,
-} from '../admin/schemas.js';
-import { NAMESPACE_SETTING_KEYS, type MockState } from '../admin/state.js';
+} from './admin-schemas.js';
+import { NAMESPACE_SETTING_KEYS, type GatewayState } from '../gateway/gateway-state.js';
+import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
-import { sha256Hex } from '../http/scenario.js';
+import { sha256Hex } from './outcomes.js';
 import { decodeBase64Image } from '../image/intake.js';
 
 export const ADMIN_PREFIX = '/_mock';
@@ -45,12 +46,15 @@ export function isAdminPath(url: string): boolean {
 export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token';
 
 export interface AdminRouteOptions {
-  state: MockState;
+  /** The gateway's runtime settings (rate limit, concurrency, subscriptions, identities, access keys). */
+  gateway: GatewayState;
+  /** The journal, faults and stubs. */
+  mock: MockState;
   /** When not empty, required in X-Mock-Admin-Token. */
   token: string;
   /** The OCR APIs and their result schemas: stubs are checked against them, so a stub can never break a response. */
   results: ReadonlyMap<string, TObject>;
-  /** Hosts and origins allowed besides the defaults (src/admin/guard.ts). */
+  /** Hosts and origins allowed besides the defaults (src/mock/admin-guard.ts). */
   guard: AdminGuardOptions;
   /** Body limit of `POST /stubs`, which may carry an image; every other admin route takes small bodies. */
   stubBodyLimit: number;
@@ -79,7 +83,7 @@ function scopeOf(request: FastifyRequest): string | undefined {
   return header;
 }
 
-function configView(state: MockState, namespace: string | undefined): ConfigView {
+function configView(state: GatewayState, namespace: string | undefined): ConfigView {
   if (namespace !== undefined) return { namespace, ...structuredClone(state.settings(namespace)) } as ConfigView;
   const server = state.serverSettings();
   return {
@@ -92,7 +96,7 @@ function configView(state: MockState, namespace: string | undefined): ConfigView
   };
 }
 
-export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (app, { state, token, results, guard, stubBodyLimit }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (app, { gateway, mock, token, results, guard, stubBodyLimit }) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let adminError: AdminError;
     if (error instanceof AdminError) adminError = error;
@@ -154,14 +158,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         ...(status !== undefined ? { status: Number(status) } : {}),
         ...(limit !== undefined ? { limit: Number(limit) } : {}),
       };
-      return { entries: state.journal.list(filter) };
+      return { entries: mock.journal.list(filter) };
     },
   );
 
   app.delete(
     '/journal',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: state.journal.clear(scopeOf(request)) }),
+    async (request) => ({ removed: mock.journal.clear(scopeOf(request)) }),
   );
 
   // ---- faults ----
@@ -169,7 +173,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
   app.get(
     '/faults',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: FaultList, ...adminErrorResponses } } },
-    async (request) => ({ faults: state.faults(scopeOf(request)) }),
+    async (request) => ({ faults: mock.faults(scopeOf(request)) }),
   );
 
   app.post(
@@ -181,21 +185,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         throw new AdminError('bad-request', 'a fault needs at least one of error, delayMs, jitterMs or drop');
       }
       if (spec.match?.api !== undefined) knownApi(spec.match.api);
-      return reply.code(201).send(state.addFault(scopeOf(request), spec));
+      return reply.code(201).send(mock.addFault(scopeOf(request), spec));
     },
   );
 
   app.delete(
     '/faults',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: state.clearFaults(scopeOf(request)) }),
+    async (request) => ({ removed: mock.clearFaults(scopeOf(request)) }),
   );
 
   app.delete(
     '/faults/:id',
     { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
     async (request) => {
-      if (!state.removeFault(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no fault ${request.params.id} in this scope`);
+      if (!mock.removeFault(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no fault ${request.params.id} in this scope`);
       return { removed: 1 };
     },
   );
@@ -205,7 +209,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
   app.get(
     '/stubs',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: StubList, ...adminErrorResponses } } },
-    async (request) => ({ stubs: state.stubs(scopeOf(request)) }),
+    async (request) => ({ stubs: mock.stubs(scopeOf(request)) }),
   );
 
   app.post(
@@ -233,21 +237,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         const first = Value.Errors(schema, result).First();
         throw new AdminError('bad-request', `result does not fit the ${api} result schema: ${first?.path || '/'} ${first?.message ?? ''}`.trim());
       }
-      return reply.code(201).send(state.addStub(scopeOf(request), { api, imageSha256: hash as string, result }));
+      return reply.code(201).send(mock.addStub(scopeOf(request), { api, imageSha256: hash as string, result }));
     },
   );
 
   app.delete(
     '/stubs',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: state.clearStubs(scopeOf(request)) }),
+    async (request) => ({ removed: mock.clearStubs(scopeOf(request)) }),
   );
 
   app.delete(
     '/stubs/:id',
     { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
     async (request) => {
-      if (!state.removeStub(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no stub ${request.params.id} in this scope`);
+      if (!mock.removeStub(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no stub ${request.params.id} in this scope`);
       return { removed: 1 };
     },
   );
@@ -257,7 +261,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
   app.get(
     '/config',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ConfigViewSchema, ...adminErrorResponses } } },
-    async (request) => configView(state, scopeOf(request)),
+    async (request) => configView(gateway, scopeOf(request)),
   );
 
   app.patch(
@@ -267,15 +271,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
       const namespace = scopeOf(request);
       const patch = request.body;
       if (namespace === undefined) {
-        state.updateServer(patch as Parameters<MockState['updateServer']>[0]);
+        gateway.updateServer(patch as Parameters<GatewayState['updateServer']>[0]);
       } else {
         const serverOnly = Object.keys(patch).filter((key) => !(NAMESPACE_SETTING_KEYS as readonly string[]).includes(key));
         if (serverOnly.length > 0) {
           throw new AdminError('bad-request', `${serverOnly.join(', ')} can only be set server-wide (without a namespace)`);
         }
-        state.updateNamespace(namespace, patch);
+        gateway.updateNamespace(namespace, patch);
       }
-      return configView(state, namespace);
+      return configView(gateway, namespace);
     },
   );
 
@@ -286,7 +290,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ResetResult, ...adminErrorResponses } } },
     async (request) => {
       const namespace = scopeOf(request);
-      state.reset(namespace);
+      gateway.reset(namespace);
+      mock.reset(namespace);
       return { reset: namespace ?? '*' };
     },
   );
