@@ -209,7 +209,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }),
   });
 
-  await app.register(uiRoutes, { documents: DOCUMENT_TYPES });
+  await app.register(uiRoutes, { documents: DOCUMENT_TYPES, config });
 
   // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
   if (config.admin) {

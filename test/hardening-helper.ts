@@ -6,6 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { FastifyInstance, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { expect } from 'vitest';
+import { API_NAMES } from '../src/apis.js';
 import { buildApp } from '../src/app.js';
 import { ManualClock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -30,7 +31,8 @@ export class CountingEngine implements OcrEngine {
   async close(): Promise<void> {}
 }
 
-export const OCR_APIS = ['passport', 'emirates-id-card', 'bankcard'] as const;
+/** The registry's APIs. */
+export const OCR_APIS = API_NAMES;
 
 /** Fixed by default so CI is repeatable; `FUZZ_SEED=<n>` explores other inputs (see docs/reliability.md). */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20260107);

@@ -19,12 +19,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_TIFF_PAGES } from '../src/image/intake.js';
 import { PreparedImage } from '../src/image/prepare.js';
 import { getToken, PROJECT_ID } from './helper.js';
+import { DOCUMENT_TYPES } from '../src/recognition/registry.js';
 import { buildQuietApp, CountingEngine, expectVendor4xx, mb, memory, OCR_APIS, type QuietApp } from './hardening-helper.js';
 import * as make from './hardening-image-makers.js';
 
 type Code = 'AIS.0101' | 'AIS.0102' | 'AIS.0103' | 'AIS.0104';
-type Api = (typeof OCR_APIS)[number];
-const MAX_SIDE: Record<Api, number> = { passport: 4096, 'emirates-id-card': 8192, bankcard: 8192 };
+type Api = string;
+/** Each API's largest side, as its document type declares it. */
+const MAX_SIDE: Record<Api, number> = Object.fromEntries(DOCUMENT_TYPES.map((document) => [document.api, document.limits.maxSide]));
 
 interface Case {
   kind: string;
@@ -38,7 +40,7 @@ interface Case {
 /** The code a header declaring `width`×`height` (as image-size reads it) gets on `api`. */
 function bySize(api: Api, width: number, height: number): Code {
   if (!width || !height) return 'AIS.0104';
-  return Math.min(width, height) < 15 || Math.max(width, height) > MAX_SIDE[api] ? 'AIS.0103' : 'AIS.0104';
+  return Math.min(width, height) < 15 || Math.max(width, height) > (MAX_SIDE[api] ?? 0) ? 'AIS.0103' : 'AIS.0104';
 }
 
 const SEED = 7_000_007;

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
 import { ERROR_CATALOGUE } from '../src/errors/catalogue.js';
 import { registerErrorHandling } from '../src/gateway/vendor-errors.js';
 import { DOCUMENT_TYPES } from '../src/recognition/registry.js';
@@ -82,7 +83,7 @@ describe('the sandbox page', () => {
   it('tells the page the APIs with their extra fields, the error codes and the sandbox identity', async () => {
     const settings = (await t.app.inject({ url: '/_mock/ui/settings' })).json();
     expect(settings.apis.map((api: { api: string }) => api.api)).toEqual(DOCUMENT_TYPES.map((document) => document.api));
-    expect(settings.apis.find((api: { api: string }) => api.api === 'passport')).toEqual({ api: 'passport', path: '/v2/{project_id}/ocr/passport', fields: [] });
+    expect(settings.apis.find((api: { api: string }) => api.api === 'passport')).toEqual({ api: 'passport', label: 'Passport', path: '/v2/{project_id}/ocr/passport', fields: [] });
     if (DOCUMENT_TYPES.some((document) => document.api === 'emirates-id-card')) {
       expect(settings.apis.find((api: { api: string }) => api.api === 'emirates-id-card').fields).toEqual([{ name: 'side', required: false, values: ['front', 'back'] }]);
     }
@@ -202,7 +203,7 @@ describe('the fixture list, from a folder of its own', () => {
   async function appWith(fixturesDir: string) {
     const app = Fastify({ logger: false });
     registerErrorHandling(app);
-    await app.register(uiRoutes, { documents: DOCUMENT_TYPES, fixturesDir: pathToFileURL(`${fixturesDir}/`) });
+    await app.register(uiRoutes, { documents: DOCUMENT_TYPES, config: defaultConfig(), fixturesDir: pathToFileURL(`${fixturesDir}/`) });
     return app;
   }
 

@@ -6,7 +6,6 @@ const UI = '/_mock/ui';
 const POLL_MS = 1500;
 const JOURNAL_ROWS = 15;
 const ADMIN_TOKEN_KEY = 'ocr-mock.admin-token';
-const LABELS = { passport: 'Passport', 'emirates-id-card': 'Emirates ID card', bankcard: 'Bank card' };
 /** Result members that are not fields. */
 const NOT_FIELDS = new Set(['confidence', 'extra_info']);
 
@@ -80,7 +79,8 @@ function formatBytes(count) {
 }
 
 const currentApi = () => state.settings.apis.find((entry) => entry.api === state.api);
-const labelOf = (api) => LABELS[api] ?? api;
+/** The API's name for people, as the server gives it with the list of APIs. */
+const labelOf = (api) => state.settings.apis.find((entry) => entry.api === api)?.label ?? api;
 
 function sentFields() {
   return Object.fromEntries(Object.entries(state.fields).filter(([, value]) => value !== ''));

@@ -4,27 +4,15 @@
  * concurrency slots. No fastify here: the gateway's hooks read it, and the admin API changes it, so what a test sets
  * is what requests see. The mock's own state (journal, faults, stubs) is src/mock/mock-state.ts.
  */
-import type { AccessKeyPair, Config, Identity } from '../config.js';
+import { NAMESPACE_SETTING_KEYS, runtimeSettingsOf, type AccessKeyPair, type Config, type NamespaceSettings, type RuntimeSettings } from '../config.js';
 import { ConcurrencyLimiter } from './concurrency.js';
 import { FixedWindowCounter } from './fixed-window.js';
 import { IdentityDirectory } from './identities.js';
 import { AkFailureBudget, AkLockout, combineLockouts, type AkLockoutTable } from './signature.js';
-import type { Subscriptions } from './subscriptions.js';
-
-/** Settings a namespace may override for itself. */
-export interface NamespaceSettings {
-  rateLimitPerMinute: number;
-  maxConcurrentPerProject: number;
-  subscriptions: Subscriptions;
-}
 
 /** Settings of the whole server: the namespace ones' defaults, and who may authenticate (IAM has no namespace). */
-export interface ServerSettings extends NamespaceSettings {
-  identities: readonly Identity[];
-  accessKeys: readonly AccessKeyPair[];
-}
-
-export const NAMESPACE_SETTING_KEYS = ['rateLimitPerMinute', 'maxConcurrentPerProject', 'subscriptions'] as const;
+export type ServerSettings = RuntimeSettings;
+export type { NamespaceSettings };
 
 export interface LockoutOptions {
   maxFailures: number;
@@ -43,16 +31,6 @@ const MAX_LOCKOUT_NAMESPACES = 1000;
  */
 export const SERVER_WIDE_LOCKOUT = { maxFailures: 50, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
 
-function serverSettingsOf(config: Readonly<Config>): ServerSettings {
-  return structuredClone({
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    maxConcurrentPerProject: config.maxConcurrentPerProject,
-    subscriptions: config.subscriptions,
-    identities: config.identities,
-    accessKeys: config.accessKeys,
-  });
-}
-
 export class GatewayState {
   /** Per-minute windows by namespace; the rate-limit store reads and writes these. */
   readonly windows = new FixedWindowCounter();
@@ -70,7 +48,7 @@ export class GatewayState {
     private readonly lockoutOptions: LockoutOptions = LOCKOUT,
   ) {
     this.concurrency = new ConcurrencyLimiter((namespace) => this.settings(namespace).maxConcurrentPerProject);
-    this.server = serverSettingsOf(config);
+    this.server = runtimeSettingsOf(config);
     this.directory = new IdentityDirectory(this.server.identities);
     this.accessKeyMap = new Map(this.server.accessKeys.map((pair) => [pair.ak, pair]));
   }
@@ -80,11 +58,7 @@ export class GatewayState {
   /** The settings requests in `namespace` see: its overrides over the server's. */
   settings(namespace: string): NamespaceSettings {
     const overrides = this.overrides.get(namespace) ?? {};
-    return {
-      rateLimitPerMinute: overrides.rateLimitPerMinute ?? this.server.rateLimitPerMinute,
-      maxConcurrentPerProject: overrides.maxConcurrentPerProject ?? this.server.maxConcurrentPerProject,
-      subscriptions: overrides.subscriptions ?? this.server.subscriptions,
-    };
+    return Object.fromEntries(NAMESPACE_SETTING_KEYS.map((key) => [key, overrides[key] ?? this.server[key]])) as NamespaceSettings;
   }
 
   serverSettings(): ServerSettings {
@@ -146,7 +120,7 @@ export class GatewayState {
       this.concurrency.clear();
       this.lockouts.clear();
       this.serverWideLockout.reset();
-      this.updateServer(serverSettingsOf(this.config));
+      this.updateServer(runtimeSettingsOf(this.config));
       return;
     }
     this.overrides.delete(namespace);

@@ -31,7 +31,8 @@ import {
   StubSpecSchema,
   type ConfigView,
 } from './admin-schemas.js';
-import { NAMESPACE_SETTING_KEYS, type GatewayState } from '../gateway/gateway-state.js';
+import { NAMESPACE_SETTING_KEYS } from '../config.js';
+import type { GatewayState } from '../gateway/gateway-state.js';
 import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
 import { sha256Hex } from './outcomes.js';
@@ -88,9 +89,8 @@ function configView(state: GatewayState, namespace: string | undefined): ConfigV
   const server = state.serverSettings();
   return {
     namespace: null,
-    rateLimitPerMinute: server.rateLimitPerMinute,
-    maxConcurrentPerProject: server.maxConcurrentPerProject,
-    subscriptions: server.subscriptions as ConfigView['subscriptions'],
+    ...server,
+    // Secrets are never read back.
     identities: server.identities.map(({ domain, user, projects }) => ({ domain, user, projects })),
     accessKeys: server.accessKeys.map(({ ak, domain }) => ({ ak, domain })),
   };

@@ -3,7 +3,7 @@
  * from these. Admin JSON is camelCase; it is ocr-mock's own API, not the vendor's.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigParts } from '../config.js';
+import { RuntimeSettingsSchema } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
 import { MAX_DELAY_MS } from './scenario.js';
 import { ADMIN_ERRORS, type AdminErrorCode } from './admin-errors.js';
@@ -120,18 +120,8 @@ export const StubList = Type.Object({ stubs: Type.Array(StubSchema) });
 
 // ---- runtime settings ----
 
-const Subscriptions = ConfigParts.Subscriptions;
-
-export const ConfigPatchSchema = Type.Object(
-  {
-    rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxConcurrentPerProject: Type.Optional(Type.Integer({ minimum: 1 })),
-    subscriptions: Type.Optional(Subscriptions),
-    identities: Type.Optional(Type.Array(ConfigParts.Identity, { minItems: 1 })),
-    accessKeys: Type.Optional(Type.Array(ConfigParts.AccessKey)),
-  },
-  closed,
-);
+/** Any of the runtime settings, with the bounds the config has at start (src/config.ts). */
+export const ConfigPatchSchema = Type.Partial(Type.Object(RuntimeSettingsSchema.properties, closed));
 
 /** Secrets (passwords, SKs) are never read back. */
 export const ConfigViewSchema = Type.Object({

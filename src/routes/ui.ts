@@ -15,7 +15,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
-import { defaultConfig } from '../config.js';
+import { apiLabel } from '../apis.js';
+import type { Config } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
 import { errorResponses } from '../gateway/vendor-errors.js';
 import type { DocumentType } from '../recognition/document.js';
@@ -65,7 +66,7 @@ const RequestField = Type.Object({
 });
 
 const Settings = Type.Object({
-  apis: Type.Array(Type.Object({ api: Type.String(), path: Type.String(), fields: Type.Array(RequestField) })),
+  apis: Type.Array(Type.Object({ api: Type.String(), label: Type.String(), path: Type.String(), fields: Type.Array(RequestField) })),
   errors: Type.Array(Type.Object({ code: Type.String(), status: Type.Integer(), message: Type.String() })),
   identity: Type.Object({ domain: Type.String(), user: Type.String(), password: Type.String(), project: Type.String() }),
 });
@@ -115,14 +116,15 @@ function valuesOf(schema: TSchema): string[] {
   return options.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
-function settingsOf(documents: readonly DocumentType[]): Settings {
-  const identity = defaultConfig().identities[0];
-  if (!identity?.projects[0]) throw new Error('the default configuration has no sandbox identity');
+function settingsOf(documents: readonly DocumentType[], config: Readonly<Config>): Settings {
+  const identity = config.identities[0];
+  if (!identity?.projects[0]) throw new Error('the configuration has no identity for the sandbox page');
   return {
     apis: documents.map((document) => {
       const required = new Set(Type.Object(document.requestFields).required ?? []);
       return {
         api: document.api,
+        label: apiLabel(document.api),
         path: `/v2/{project_id}/ocr/${document.api}`,
         fields: Object.entries(document.requestFields).map(([name, schema]) => ({ name, required: required.has(name), values: valuesOf(schema) })),
       };
@@ -162,13 +164,15 @@ function loadFixtures(dir: URL, documents: readonly DocumentType[], log: Fastify
 export interface UiRouteOptions {
   /** The APIs the page offers, with their extra request fields. */
   documents: readonly DocumentType[];
+  /** The running configuration: the page offers its first identity. */
+  config: Readonly<Config>;
   /** Where the fixtures are; `fixtures/` at the package root by default (absent from the Docker image). */
   fixturesDir?: URL;
 }
 
 export const uiRoutes: FastifyPluginAsyncTypebox<UiRouteOptions> = async (app, options) => {
   const assets = loadAssets(new URL('ui/', PACKAGE_ROOT));
-  const settings = settingsOf(options.documents);
+  const settings = settingsOf(options.documents, options.config);
   const fixtures = loadFixtures(options.fixturesDir ?? new URL('fixtures/', PACKAGE_ROOT), options.documents, app.log);
   const page = assets.get('index.html') as Asset;
 
