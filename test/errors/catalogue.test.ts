@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ApiError, ERROR_CATALOGUE, toEnvelope } from '../src/errors/catalogue.js';
+import { ApiError, ERROR_CATALOGUE, toEnvelope } from '../../src/errors/catalogue.js';
 
 /** The README's error table, parsed: code → { status, message }. */
 function readmeErrorTable(): Record<string, { status: number; message: string }> {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.split('<!-- error-table:start -->')[1]?.split('<!-- error-table:end -->')[0] ?? '';
   const rows: Record<string, { status: number; message: string }> = {};
   for (const line of section.split('\n')) {
