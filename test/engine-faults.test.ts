@@ -1,7 +1,8 @@
-/** The tesseract.js pool survives a wedged worker: the job on it times out with a vendor code, the next succeeds. */
+/** The tesseract.js pool survives a wedged worker: the job on it times out (an EngineError), the next succeeds. */
 import { afterAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { ApiError } from '../src/errors/catalogue.js';
+import { ENGINE_FAILURE_CODES } from '../src/errors/engine-failures.js';
+import { EngineError } from '../src/ocr/engine.js';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
 
 async function textImage(text: string): Promise<Buffer> {
@@ -23,7 +24,7 @@ describe('TesseractEngine faults', () => {
   const engine = new TesseractEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 1500 });
   afterAll(() => engine.close());
 
-  it('abandons a job that overruns the timeout with ModelArts.4402, replaces the worker, and reads the next', async () => {
+  it('abandons a job that overruns the timeout (ModelArts.4402 to the client), replaces the worker, and reads the next', async () => {
     await engine.warm();
     const image = await textImage('HELLO 2026');
     expect((await engine.recognize({ image })).text).toContain('HELLO');
@@ -32,8 +33,9 @@ describe('TesseractEngine faults', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failed).toBeInstanceOf(ApiError);
-    expect((failed as ApiError).code).toBe('ModelArts.4402');
+    expect(failed).toBeInstanceOf(EngineError);
+    expect((failed as EngineError).kind).toBe('timeout');
+    expect(ENGINE_FAILURE_CODES.timeout).toBe('ModelArts.4402');
     expect(engine.replacements).toBe(1);
 
     expect((await engine.recognize({ image })).text).toContain('HELLO');

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ApiError, toEnvelope, type ErrorCode } from '../errors/catalogue.js';
+import { engineFailureToApiError } from '../errors/engine-failures.js';
 
 /** The vendor error envelope, shared by every vendor route's response schemas. */
 export const ErrorEnvelopeSchema = Type.Object(
@@ -38,6 +39,8 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
 
 export function toApiError(error: FastifyError | Error): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  const engineFailure = engineFailureToApiError(error);
+  if (engineFailure) return engineFailure;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return ApiError.of('AIS.0101');
   const mapped = fastifyError.code ? FASTIFY_ERROR_CODES[fastifyError.code] : undefined;
