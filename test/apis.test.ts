@@ -27,7 +27,7 @@ const { API_NAMES, apiLabel } = await import('../src/apis.js');
 const { loadConfig, ConfigSchema } = await import('../src/config.js');
 const { ConfigPatchSchema } = await import('../src/mock/admin-schemas.js');
 const { FIXTURE_KINDS, FIXTURE_USAGE, runFixtureCommand } = await import('../src/fixture-cli.js');
-const { buildTestApp } = await import('./helper.js');
+const { buildTestApp } = await import('./helpers/index.js');
 
 describe('a new entry in the registry', () => {
   it('is one of the API names', () => {

@@ -7,8 +7,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { ERROR_CATALOGUE, isErrorCode } from '../src/errors/catalogue.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
-import { rawRequest } from './net-helper.js';
+import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helpers/index.js';
+import { rawRequest } from './helpers/net.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli } from './cli-helper.js';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { spawnCli } from './helpers/cli.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;

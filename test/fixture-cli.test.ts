@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderPassport } from '../src/fixtures/passport.js';
 import { FIXTURE_KINDS } from '../src/fixture-cli.js';
 import { startMockServer } from '../src/server.js';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const exec = promisify(execFile);

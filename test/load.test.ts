@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import type { OcrEngine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, SPECIMEN_MRZ } from './aksk-helper.js';
-import { tokenRequestBody } from './helper.js';
-import { mb, memory } from './hardening-helper.js';
-import { pngDeclaring } from './hardening-image-makers.js';
+import { PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, SPECIMEN_MRZ } from './helpers/aksk.js';
+import { tokenRequestBody } from './helpers/index.js';
+import { mb, memory } from './helpers/index.js';
+import { pngDeclaring } from './helpers/image-makers.js';
 
 const WAVES = 3;
 const WAVE_SIZE = 200;

@@ -11,8 +11,8 @@ import { ManualClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { mrzEngine, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, vendorSignedRequest } from './aksk-helper.js';
-import { DEFAULT_CREDENTIALS, PASSPORT_PATH, tokenRequestBody } from './helper.js';
+import { mrzEngine, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, vendorSignedRequest } from './helpers/aksk.js';
+import { DEFAULT_CREDENTIALS, PASSPORT_PATH, tokenRequestBody } from './helpers/index.js';
 
 const ADMIN_TOKEN = 'admin-token-that-must-not-be-logged';
 const URL_PASSWORD = 'url-password-that-must-not-be-logged';

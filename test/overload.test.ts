@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OcrEngine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SPECIMEN_IMAGE, SPECIMEN_MRZ } from './aksk-helper.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
-import { rawRequest } from './net-helper.js';
+import type { TesseractEngine } from '../src/ocr/tesseract-engine.js';
+import { SPECIMEN_IMAGE, SPECIMEN_MRZ } from './helpers/aksk.js';
+import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helpers/index.js';
+import { realEngine } from './helpers/engines.js';
+import { rawRequest } from './helpers/net.js';
 
 /** Answers the specimen MRZ, but only while open (`release()` opens, `hold()` closes); records every call's signal. */
 class GatedEngine implements OcrEngine {
@@ -144,7 +145,7 @@ describe('requests given up (issue 12, finding 4)', () => {
   });
 
   it('drops the queued calls of a given-up request from the tesseract.js queue at once', async () => {
-    const engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000 });
+    const engine = realEngine({ workers: 1, timeoutMs: 30_000 });
     try {
       await engine.warm();
       const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
@@ -165,7 +166,7 @@ describe('requests given up (issue 12, finding 4)', () => {
 describe('after an overload (issue 12, finding 4)', () => {
   let engine: TesseractEngine;
   beforeAll(async () => {
-    engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000 });
+    engine = realEngine({ workers: 1, timeoutMs: 30_000 });
     await engine.warm();
   });
   afterAll(() => engine.close());
@@ -193,7 +194,7 @@ describe('after an overload (issue 12, finding 4)', () => {
 
 describe('memory after load (issue 12, finding 4)', () => {
   it('replaces workers that served jobs once the pool stands idle, so their grown WebAssembly memory is returned', async () => {
-    const engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
+    const engine = realEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
     try {
       await engine.warm();
       const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, fault, stub } from '../src/client/admin-client.js';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { PASSPORT_RESULT } from './admin-helper.js';
-import { PROJECT_ID, samplePng, ScriptedEngine, tokenRequestBody } from './helper.js';
+import { PASSPORT_RESULT } from './helpers/index.js';
+import { PROJECT_ID, samplePng, FakeEngine, tokenRequestBody } from './helpers/index.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test-output', 'recipes');
@@ -42,7 +42,7 @@ describe('startMockServer', () => {
   let server: MockServer;
   let auth: string;
   beforeAll(async () => {
-    server = await startMockServer({ port: 0, engine: new ScriptedEngine(), config: { logLevel: 'silent', warmup: false } });
+    server = await startMockServer({ port: 0, engine: new FakeEngine(), config: { logLevel: 'silent', warmup: false } });
     auth = await token(server.url);
   });
   afterAll(() => server.close());
@@ -76,7 +76,7 @@ describe('startMockServer', () => {
   });
 
   it('sends the admin token when the server has one', async () => {
-    const guarded = await startMockServer({ port: 0, engine: new ScriptedEngine(), config: { logLevel: 'silent', warmup: false, adminToken: 'let-me-in' } });
+    const guarded = await startMockServer({ port: 0, engine: new FakeEngine(), config: { logLevel: 'silent', warmup: false, adminToken: 'let-me-in' } });
     try {
       expect(await guarded.admin.faults()).toEqual([]);
       await expect(new AdminClient(guarded.url).faults()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });

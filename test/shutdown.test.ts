@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
-import { spawnCli, type RunningCli } from './cli-helper.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
+import { spawnCli, type RunningCli } from './helpers/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;

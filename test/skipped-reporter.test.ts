@@ -1,5 +1,5 @@
 /**
- * Issue 17, loud skips: a run's closing lines name every skipped test with its reason (test/skipped-reporter.ts).
+ * Issue 17, loud skips: a run's closing lines name every skipped test with its reason (test/helpers/skipped-reporter.ts).
  * A small suite with a passing test, a test skipped with a note, a `.skip` and a `.todo` is run through vitest with
  * the project's reporters, and its output is read.
  */
@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { skippedSummary } from './skipped-reporter.js';
+import { skippedSummary } from './helpers/skipped-reporter.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -51,7 +51,7 @@ describe('the skipped-tests summary', () => {
     );
     writeFileSync(
       join(dir, 'vitest.config.mjs'),
-      `export default { test: { root: ${JSON.stringify(dir)}, include: ['*.check.ts'], reporters: ['default', ${JSON.stringify(join(ROOT, 'test', 'skipped-reporter.ts'))}] } };\n`,
+      `export default { test: { root: ${JSON.stringify(dir)}, include: ['*.check.ts'], reporters: ['default', ${JSON.stringify(join(ROOT, 'test', 'helpers', 'skipped-reporter.ts'))}] } };\n`,
     );
     const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(dir, 'vitest.config.mjs')], {
       cwd: dir,

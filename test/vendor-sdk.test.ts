@@ -14,7 +14,7 @@ import type { HcClient, HttpRequestOptions } from '@huaweicloud/huaweicloud-sdk-
 import { Logger4jInstance } from '@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { mrzEngine, PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE } from './aksk-helper.js';
+import { mrzEngine, PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE } from './helpers/aksk.js';
 
 /** What the generated `OcrClient.recognizePassport` sends, for an API the Node OCR SDK (not on npm) would have. */
 function ocrRequest(api: string, body: Record<string, unknown>): HttpRequestOptions {
