@@ -94,7 +94,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       throw error;
     }
   };
-  const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute) as unknown as Hook;
+  const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute);
   const slots = concurrencyGuard(state.concurrency);
   // All namespaces together: a new X-Mock-Namespace per request must not queue unbounded work.
   const backend = concurrencyGuard(new ConcurrencyLimiter(config.maxQueuedRecognitions));

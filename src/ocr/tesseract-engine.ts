@@ -90,7 +90,7 @@ function startWorker(lang: OcrLanguage, options: Pick<TesseractEngineOptions, 'w
     watched.on('exit', (code: number) => die(`thread exited with code ${code}`));
   };
   if (thread) watch(thread);
-  else void worker.then((w) => watch((w as unknown as { worker: Thread }).worker)).catch(() => undefined);
+  else void worker.then((w) => watch((w as Worker & { worker: Thread }).worker)).catch(() => undefined);
   // A thread that dies while loading would leave `worker` pending forever.
   const ready = Promise.race([worker, died]);
   ready.catch(() => undefined);
