@@ -150,7 +150,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     if (request.raw.complete === false) reply.header('Connection', 'close');
   });
   // Node answers an `Expect` it does not know with its own bare 417; the vendor envelope instead.
-  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+  app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     const body = JSON.stringify(toEnvelope(ApiError.of('AIS.0101'), ''));
     response.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
     response.end(body);

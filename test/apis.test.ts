@@ -52,7 +52,10 @@ describe('a new entry in the registry', () => {
     expect(Object.keys(FIXTURE_KINDS)).toContain(THROWAWAY);
     expect(FIXTURE_USAGE).toContain(THROWAWAY);
     let stderr = '';
-    const code = await runFixtureCommand([THROWAWAY, '--out', 'x.png'], { stdout: () => undefined, stderr: (text) => void (stderr += text) });
+    const code = await runFixtureCommand([THROWAWAY, '--out', 'x.png'], { stdout: () => undefined, stderr: (text) => {
+        stderr += text;
+      },
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`${THROWAWAY} has no fixture generator yet`);
   });

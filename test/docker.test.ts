@@ -46,6 +46,7 @@ function ignored(path: string, patterns: string[]): boolean {
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
     const pattern = (negated ? raw.slice(1) : raw).replace(/^\/+|\/+$/g, '');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL stands in for `**` while `*` is rewritten.
     const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`);
     if (regex.test(path)) result = !negated;
   }
@@ -54,7 +55,11 @@ function ignored(path: string, patterns: string[]): boolean {
 
 describe('the Dockerfile', () => {
   const steps = instructions(read('Dockerfile'));
-  const stages = steps.reduce<Instruction[][]>((all, step) => (step.name === 'FROM' ? [...all, [step]] : (all.at(-1)?.push(step), all)), []);
+  const stages: Instruction[][] = [];
+  for (const step of steps) {
+    if (step.name === 'FROM') stages.push([step]);
+    else stages.at(-1)?.push(step);
+  }
   const final = stages.at(-1) ?? [];
 
   it('copies only sources that exist and that .dockerignore lets through', () => {

@@ -190,7 +190,8 @@ describe(`loopback load: ${WAVES} waves of ${WAVE_SIZE} concurrent mixed request
         const got = outcome(answer);
         expect(ALLOWED[kind], `${kind}: ${answer.status} ${answer.body.slice(0, 200)}`).toContain(got);
         if (got.startsWith('429 APIG.0308')) expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
-        const byKind = (seen[kind] ??= {});
+        const byKind = seen[kind] ?? {};
+        seen[kind] = byKind;
         byKind[got] = (byKind[got] ?? 0) + 1;
       }
       peakRss = Math.max(peakRss, process.memoryUsage().rss);

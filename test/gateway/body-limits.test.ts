@@ -142,7 +142,7 @@ describe('body limits of the API reference (issue 17, point 3)', () => {
   /** A JSON body of exactly `size` bytes whose image is base64 of nothing the intake accepts. */
   const bodyOf = (size: number) => {
     const head = '{"image":"';
-    return head + 'A'.repeat(size - head.length - 2) + '"}';
+    return `${head}${'A'.repeat(size - head.length - 2)}"}`;
   };
 
   it('takes 10 MB with a token (ModelArts.4104 past it) and 12 MB with an AK/SK signature', async () => {

@@ -1,5 +1,5 @@
 /**
- * Hostile and malformed image files for test/hardening-images.test.ts, built byte by byte from a seed: truncated
+ * Hostile and malformed image files for test/image/hostile-images.test.ts, built byte by byte from a seed: truncated
  * JPEGs and PNGs, lying headers, pixel bombs, many-page TIFFs, absurd BMPs, polyglots. Nothing is committed; the
  * same seed makes the same files.
  */

@@ -259,7 +259,8 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
         served.delete(`/${index}`);
         viaUrl += 1;
       }
-      const byKind = (tally[c.kind] ??= {});
+      const byKind = tally[c.kind] ?? {};
+      tally[c.kind] = byKind;
       byKind[code] = (byKind[code] ?? 0) + 1;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }

@@ -2,7 +2,7 @@
  * Issue 7, faults, over HTTP: a recognition that wedges its tesseract.js worker is cut off by ocrTimeoutMs, the
  * request gets the vendor's ModelArts.4402 envelope (504), the worker is replaced, and the next request is
  * recognised as before. Real engine, one worker, no result cache, so the second success is a fresh recognition.
- * (test/engine-faults.test.ts proves the same at the engine level.)
+ * (test/ocr/engine-faults.test.ts proves the same at the engine level.)
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';

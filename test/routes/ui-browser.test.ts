@@ -35,7 +35,7 @@ const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'fixtures/passport/p01-clean
 const MISSING = `${CHROMIUM} is missing; install Chromium (README, "Browser tests") to run the browser tests`;
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 // Each test is skipped with this note, which the closing summary of the run prints (test/helpers/skipped-reporter.ts).
-if (skip) console.warn(`test/e2e-browser.test.ts skipped: ${MISSING}`);
+if (skip) console.warn(`test/routes/ui-browser.test.ts skipped: ${MISSING}`);
 
 /** Chromium with a fresh profile (playwright passes it as --user-data-dir), removed on close. */
 async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {

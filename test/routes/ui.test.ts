@@ -2,7 +2,7 @@
  * The sandbox page's routes, through inject: the page and its files, what it is told (APIs, error codes, the
  * sandbox identity), the fixture list and images, refusals of every name outside those lists, `/` leading to the
  * page, and that it loads whether the admin API is on, off or behind a token. The page in a real browser:
- * test/e2e-browser.test.ts.
+ * test/routes/ui-browser.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
