@@ -168,12 +168,34 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     async (request) => ({ removed: mock.journal.clear(scopeOf(request)) }),
   );
 
+  // ---- faults and stubs: cleared and removed alike ----
+
+  for (const [kind, singular] of [
+    ['faults', 'fault'],
+    ['stubs', 'stub'],
+  ] as const) {
+    app.delete(
+      `/${kind}`,
+      { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
+      async (request) => ({ removed: mock.clear(kind, scopeOf(request)) }),
+    );
+
+    app.delete(
+      `/${kind}/:id`,
+      { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
+      async (request) => {
+        if (!mock.remove(kind, scopeOf(request), request.params.id)) throw new AdminError('not-found', `no ${singular} ${request.params.id} in this scope`);
+        return { removed: 1 };
+      },
+    );
+  }
+
   // ---- faults ----
 
   app.get(
     '/faults',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: FaultList, ...adminErrorResponses } } },
-    async (request) => ({ faults: mock.faults(scopeOf(request)) }),
+    async (request) => ({ faults: mock.list('faults', scopeOf(request)) }),
   );
 
   app.post(
@@ -189,27 +211,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     },
   );
 
-  app.delete(
-    '/faults',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: mock.clearFaults(scopeOf(request)) }),
-  );
-
-  app.delete(
-    '/faults/:id',
-    { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => {
-      if (!mock.removeFault(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no fault ${request.params.id} in this scope`);
-      return { removed: 1 };
-    },
-  );
-
   // ---- stubs ----
 
   app.get(
     '/stubs',
     { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: StubList, ...adminErrorResponses } } },
-    async (request) => ({ stubs: mock.stubs(scopeOf(request)) }),
+    async (request) => ({ stubs: mock.list('stubs', scopeOf(request)) }),
   );
 
   app.post(
@@ -238,21 +245,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         throw new AdminError('bad-request', `result does not fit the ${api} result schema: ${first?.path || '/'} ${first?.message ?? ''}`.trim());
       }
       return reply.code(201).send(mock.addStub(scopeOf(request), { api, imageSha256: hash as string, result }));
-    },
-  );
-
-  app.delete(
-    '/stubs',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: mock.clearStubs(scopeOf(request)) }),
-  );
-
-  app.delete(
-    '/stubs/:id',
-    { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => {
-      if (!mock.removeStub(scopeOf(request), request.params.id)) throw new AdminError('not-found', `no stub ${request.params.id} in this scope`);
-      return { removed: 1 };
     },
   );
 

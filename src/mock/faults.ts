@@ -4,6 +4,7 @@
  * request's facts and a sampler, so tests need neither fastify nor chance.
  */
 import type { ErrorCode } from '../errors/catalogue.js';
+import { Book, type Entry } from './book.js';
 import type { Outcome } from './scenario.js';
 
 export interface FaultMatch {
@@ -28,11 +29,8 @@ export interface FaultSpec {
   probability?: number;
 }
 
-export interface Fault extends FaultSpec {
-  id: string;
-  /** Requests this fault has hit so far. */
-  hits: number;
-}
+/** `hits`: requests this fault has hit so far. */
+export interface Fault extends FaultSpec, Entry {}
 
 /** What a request offers for matching: the image hash only once the body has been decoded. */
 export interface RequestFacts {
@@ -63,37 +61,13 @@ export function outcomeOf(fault: FaultSpec, jitter: number): Outcome {
   return outcome;
 }
 
-export class FaultBook {
-  private faults: Fault[] = [];
-
-  add(spec: FaultSpec, id: string): Fault {
-    const fault: Fault = { ...structuredClone(spec), id, hits: 0 };
-    this.faults.push(fault);
-    return { ...fault };
-  }
-
-  list(): Fault[] {
-    return this.faults.map((fault) => structuredClone(fault));
-  }
-
-  remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((fault) => fault.id !== id);
-    return this.faults.length !== before;
-  }
-
-  clear(): number {
-    const count = this.faults.length;
-    this.faults = [];
-    return count;
-  }
-
+export class FaultBook extends Book<FaultSpec, Fault> {
   /**
    * The first fault, in the order they were added, that matches and is not spared by its probability; its hit is
    * counted and a fault that has used up `times` is removed. `sample` is called only for faults with a probability.
    */
   take(facts: RequestFacts, phase: FaultPhase, sample: () => number): Fault | undefined {
-    for (const fault of this.faults) {
+    for (const fault of this.items) {
       if (!matches(fault, facts, phase)) continue;
       if (fault.probability !== undefined && fault.probability < 1 && !(sample() < fault.probability)) continue;
       fault.hits += 1;

@@ -15,6 +15,9 @@ interface Scope {
   stubs: StubBook;
 }
 
+/** The admin API's two books, by the name its paths give them. */
+export type BookKind = keyof Scope;
+
 const newScope = (): Scope => ({ faults: new FaultBook(), stubs: new StubBook() });
 
 export class MockState {
@@ -34,37 +37,27 @@ export class MockState {
     return this.scopeOf(namespace).faults.add(spec, `fault-${this.nextId++}`);
   }
 
-  faults(namespace: string | undefined): Fault[] {
-    return this.peekScope(namespace)?.faults.list() ?? [];
+  addStub(namespace: string | undefined, spec: StubSpec): Stub {
+    return this.scopeOf(namespace).stubs.add(spec, `stub-${this.nextId++}`);
   }
 
-  removeFault(namespace: string | undefined, id: string): boolean {
-    return this.peekScope(namespace)?.faults.remove(id) ?? false;
+  list(kind: 'faults', namespace: string | undefined): Fault[];
+  list(kind: 'stubs', namespace: string | undefined): Stub[];
+  list(kind: BookKind, namespace: string | undefined): Fault[] | Stub[] {
+    return this.peekScope(namespace)?.[kind].list() ?? [];
   }
 
-  clearFaults(namespace: string | undefined): number {
-    return this.peekScope(namespace)?.faults.clear() ?? 0;
+  remove(kind: BookKind, namespace: string | undefined, id: string): boolean {
+    return this.peekScope(namespace)?.[kind].remove(id) ?? false;
+  }
+
+  clear(kind: BookKind, namespace: string | undefined): number {
+    return this.peekScope(namespace)?.[kind].clear() ?? 0;
   }
 
   /** The namespace's own faults first, then the global ones. */
   takeFault(namespace: string, facts: RequestFacts, phase: FaultPhase, sample: () => number): Fault | undefined {
     return this.scopes.get(namespace)?.faults.take(facts, phase, sample) ?? this.global.faults.take(facts, phase, sample);
-  }
-
-  addStub(namespace: string | undefined, spec: StubSpec): Stub {
-    return this.scopeOf(namespace).stubs.add(spec, `stub-${this.nextId++}`);
-  }
-
-  stubs(namespace: string | undefined): Stub[] {
-    return this.peekScope(namespace)?.stubs.list() ?? [];
-  }
-
-  removeStub(namespace: string | undefined, id: string): boolean {
-    return this.peekScope(namespace)?.stubs.remove(id) ?? false;
-  }
-
-  clearStubs(namespace: string | undefined): number {
-    return this.peekScope(namespace)?.stubs.clear() ?? 0;
   }
 
   takeStub(namespace: string, api: string, imageSha256: string): Stub | undefined {
