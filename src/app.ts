@@ -19,7 +19,7 @@ import { registerRequestLog } from './gateway/request-log.js';
 import { urlFetcher } from './image/fetch-url.js';
 import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
-import { randomSource } from './random.js';
+import { randomSource } from './random-source.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
 import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './mock/admin-routes.js';
 import { healthRoutes } from './routes/health.js';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
-import type { RandomSource } from '../random.js';
+import type { RandomSource } from '../random-source.js';
 import { outcomeOf, type Fault } from './faults.js';
 import type { ImageVerdict, MockHooks } from '../gateway/pipeline.js';
 import type { TokenErrorFamily } from '../gateway/token.js';

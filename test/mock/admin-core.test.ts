@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Journal, type JournalEntry } from '../../src/mock/journal.js';
 import { DEFAULT_NAMESPACE, projectOfPath, resolveNamespace } from '../../src/mock/namespace.js';
-import { randomSource } from '../../src/random.js';
+import { randomSource } from '../../src/random-source.js';
 import { FaultBook, outcomeOf } from '../../src/mock/faults.js';
 import { parseDuration, parseScenario, ScenarioSyntaxError } from '../../src/mock/scenario.js';
 import { StubBook } from '../../src/mock/stubs.js';
