@@ -1,7 +1,7 @@
 /** AK/SK on OCR routes through inject: raw-byte hashing, order against token auth, debug output, domain scope. */
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { DEFAULT_PROJECT, type Config } from '../../src/config.js';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../helpers/index.js';
@@ -23,7 +23,6 @@ const IAM = (reason: string) => `Incorrect IAM authentication information: ${rea
 
 describe('AK/SK on OCR routes', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   /** The vendor signer stamps X-Sdk-Date from the real clock, so the app's clock starts there. */
   const build = async (config: Partial<Config> = {}, logStream?: NodeJS.WritableStream) => {

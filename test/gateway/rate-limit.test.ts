@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PROJECT } from '../../src/config.js';
 import type { OcrRequest, OcrResult } from '../../src/ocr/engine.js';
 import { buildTestApp, getToken, PASSPORT_PATH, samplePng, FakeEngine, type TestApp } from '../helpers/index.js';
@@ -10,7 +10,6 @@ const IDENTITIES = [
 
 describe('per-project requests per minute (APIG.0308)', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   const post = (token: string, url = PASSPORT_PATH) =>
     t.app.inject({ method: 'POST', url, headers: { 'x-auth-token': token }, payload: {} });
@@ -76,7 +75,6 @@ class GatedEngine extends FakeEngine {
 
 describe('concurrent recognitions per project (ModelArts.4401)', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   it('refuses a recognition past the maximum in flight, and frees the slot when one ends', async () => {
     const engine = new GatedEngine();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSubscribed } from '../../src/gateway/subscriptions.js';
 import { DEFAULT_PROJECT } from '../../src/config.js';
 import { buildTestApp, getToken, PASSPORT_PATH, PROJECT_ID, type TestApp } from '../helpers/index.js';
@@ -23,7 +23,6 @@ describe('isSubscribed', () => {
 
 describe('subscriptions on OCR routes (ModelArts.4204)', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   const post = async (headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': await getToken(t.app), ...headers }, payload: {} });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/gateway/token.js';
 import { buildTestApp, getToken, PASSPORT_PATH, samplePng, type TestApp } from '../helpers/index.js';
 
@@ -6,7 +6,6 @@ const body = async () => ({ image: (await samplePng()).toString('base64') });
 
 describe('X-Auth-Token on OCR routes', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   async function call(headers: Record<string, string>, url = PASSPORT_PATH) {
     return t.app.inject({ method: 'POST', url, headers, payload: await body() });

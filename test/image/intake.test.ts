@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, blankPng, getToken, PASSPORT_PATH, samplePng, type TestApp } from '../helpers/index.js';
 
 /** A PNG signature and IHDR chunk declaring any size: enough for the header check, nothing to decode. */
@@ -19,7 +19,6 @@ describe('image intake on OCR routes', () => {
     t = await buildTestApp();
     token = await getToken(t.app);
   });
-  afterEach(() => t.app.close());
 
   async function send(payload: unknown, headers: Record<string, string> = {}) {
     const isString = typeof payload === 'string';

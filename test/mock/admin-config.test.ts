@@ -1,6 +1,6 @@
 /** Runtime settings through the admin API, switching the admin API off, its token, and its error shape. */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADMIN_ERRORS } from '../../src/mock/admin-errors.js';
 import { AdminApiError, AdminClient } from '../../src/client/admin-client.js';
 import { DEFAULT_PROJECT } from '../../src/config.js';
@@ -12,7 +12,6 @@ const OTHER = { id: '99990000999900009999000099990000', name: 'eu-west-0' };
 
 describe('runtime settings', () => {
   let t: AdminTestApp;
-  afterEach(() => t.app.close());
 
   it('reads the server settings without secrets', async () => {
     t = await buildAdminTestApp();
@@ -79,7 +78,6 @@ describe('runtime settings', () => {
 
 describe('the admin API switched off or guarded', () => {
   let t: AdminTestApp;
-  afterEach(() => t.app.close());
 
   it('answers APIG.0101 on every admin path when admin is false', async () => {
     t = await buildAdminTestApp({ config: { admin: false } });

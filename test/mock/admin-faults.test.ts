@@ -11,7 +11,6 @@ describe('faults through the HTTP admin API', () => {
   beforeEach(async () => {
     t = await buildAdminTestApp();
   });
-  afterEach(() => t.app.close());
 
   const addFault = (body: unknown, query = '') => t.app.inject({ method: 'POST', url: `/_mock/faults${query}`, payload: body as object });
 
@@ -115,7 +114,6 @@ describe('faults through the typed client', () => {
   beforeEach(async () => {
     t = await buildAdminTestApp();
   });
-  afterEach(() => t.app.close());
 
   it('adds, lists, removes and clears faults; use() and resetHandlers() as in msw', async () => {
     const added = await t.admin.addFault({ error: 'ModelArts.4508', match: { api: 'passport' } });
@@ -139,7 +137,6 @@ describe('X-Mock-Scenario delay and drop', () => {
   beforeEach(async () => {
     t = await buildAdminTestApp();
   });
-  afterEach(() => t.app.close());
 
   it('delays on the injected sleeper, then answers normally or with the error', async () => {
     expect((await t.ocr({ headers: { 'x-mock-scenario': 'delay=500ms' } })).json().error_code).toBe('AIS.0101');

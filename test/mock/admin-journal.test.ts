@@ -1,5 +1,5 @@
 /** The request journal, through the HTTP admin API and through the typed client. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { vendorSignedRequest } from '../helpers/aksk.js';
 import { buildAdminTestApp, type AdminTestApp } from '../helpers/index.js';
@@ -10,7 +10,6 @@ describe('the journal', () => {
   beforeEach(async () => {
     t = await buildAdminTestApp();
   });
-  afterEach(() => t.app.close());
 
   it('records each vendor request with its outcome, and nothing secret', async () => {
     const png = await samplePng();

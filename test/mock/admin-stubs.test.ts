@@ -1,6 +1,6 @@
 /** Stubs: a stored answer for an image hash, in place of recognition, by HTTP and by the typed client. */
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { stub } from '../../src/client/admin-client.js';
 import { buildAdminTestApp, PASSPORT_RESULT, type AdminTestApp } from '../helpers/index.js';
 import { samplePng } from '../helpers/index.js';
@@ -14,7 +14,6 @@ describe('stubs', () => {
     png = await samplePng();
     hash = createHash('sha256').update(png).digest('hex');
   });
-  afterEach(() => t.app.close());
 
   it('answers the stored result for that image without running OCR', async () => {
     const created = await t.app.inject({ method: 'POST', url: '/_mock/stubs', payload: { api: 'passport', imageSha256: hash, result: PASSPORT_RESULT } });

@@ -2,7 +2,7 @@
  * Two namespaces side by side on one server, as two test files running in parallel would be: a fault, a stub, a
  * throttle, a lockout and a reset in one never touch the other.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { AdminClient } from '../../src/client/admin-client.js';
 import { DEFAULT_PROJECT } from '../../src/config.js';
@@ -21,7 +21,6 @@ describe('namespaces', () => {
     b = t.admin.namespace('file-b');
     png = await samplePng();
   });
-  afterEach(() => t.app.close());
 
   const inA = (image?: Buffer) => t.ocr({ headers: a.headers, ...(image ? { image } : {}) });
   const inB = (image?: Buffer) => t.ocr({ headers: b.headers, ...(image ? { image } : {}) });

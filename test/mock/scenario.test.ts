@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/catalogue.js';
 import { FORCED_IAM_REASON, parseScenario, ScenarioSyntaxError } from '../../src/mock/scenario.js';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../helpers/index.js';
@@ -40,7 +40,6 @@ describe('X-Mock-Scenario on OCR routes', () => {
     t = await buildTestApp({ config: { rateLimitPerMinute: 1000 } });
     token = await getToken(t.app);
   });
-  afterEach(() => t.app.close());
 
   const call = (headers: Record<string, string>, payload: unknown = {}) =>
     t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, ...headers }, payload: payload as object });

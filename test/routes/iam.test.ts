@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildTestApp, DEFAULT_CREDENTIALS, PROJECT_ID, tokenRequestBody, type TestApp } from '../helpers/index.js';
 
 describe('POST /v3/auth/tokens', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   it('issues a token in X-Subject-Token with a Keystone-style body', async () => {
     t = await buildTestApp();

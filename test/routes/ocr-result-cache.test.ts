@@ -1,11 +1,10 @@
 /** The same image sent twice is recognised once; the cache can be turned off. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mrzEngine, SPECIMEN_IMAGE } from '../helpers/aksk.js';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../helpers/index.js';
 
 describe('the result cache on OCR routes', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   async function sendTwice(config = {}) {
     const engine = mrzEngine();

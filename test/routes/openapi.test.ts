@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/index.js';
 
 describe('OpenAPI document and Swagger UI', () => {
@@ -6,7 +6,6 @@ describe('OpenAPI document and Swagger UI', () => {
   beforeEach(async () => {
     t = await buildTestApp();
   });
-  afterEach(() => t.app.close());
 
   const openapi = async () => {
     const response = await t.app.inject({ url: '/openapi.json' });

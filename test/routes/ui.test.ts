@@ -32,7 +32,6 @@ describe('the sandbox page', () => {
   beforeEach(async () => {
     t = await buildTestApp();
   });
-  afterEach(() => t.app.close());
 
   it('is linked from / and /_mock/ui/ by a redirect', async () => {
     for (const url of ['/', '/_mock/ui/']) {

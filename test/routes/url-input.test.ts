@@ -227,7 +227,6 @@ describe('urlFetcher against local servers', () => {
 
 describe('url on OCR routes', () => {
   let t: TestApp;
-  afterEach(() => t.app.close());
 
   const post = async (payload: object) =>
     t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': await getToken(t.app) }, payload });
