@@ -23,10 +23,11 @@ function missingGenerator(api: string): FixtureKind {
   return { summary: `${api} (no fixture generator yet)`, defaults: refuse, render: async () => refuse() };
 }
 
-/** Every kind the command knows, in the registry's order of APIs. */
-export const FIXTURE_KINDS: Readonly<Record<string, FixtureKind>> = Object.fromEntries(
-  API_NAMES.flatMap((api) => Object.entries(FIXTURE_GENERATORS[api]?.kinds ?? { [api]: missingGenerator(api) })),
-);
+/** Every kind the command knows: the registry's APIs that have a generator, in its table's order, then those without. */
+export const FIXTURE_KINDS: Readonly<Record<string, FixtureKind>> = Object.fromEntries([
+  ...Object.entries(FIXTURE_GENERATORS).flatMap(([api, generator]) => (API_NAMES.includes(api) ? Object.entries(generator.kinds) : [])),
+  ...API_NAMES.filter((api) => !(api in FIXTURE_GENERATORS)).map((api) => [api, missingGenerator(api)] as const),
+]);
 
 export const FIXTURE_USAGE = `usage: ocr-mock fixture <kind> [--<field> <value> …] --out <file.png|file.jpg> [--degrade <level>] [--seed <n>]
 
