@@ -16,7 +16,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { apiLabel } from '../apis.js';
-import type { Config } from '../config.js';
+import { defaultConfig, type Config } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
 import { errorResponses } from '../gateway/vendor-errors.js';
 import type { DocumentType } from '../recognition/document.js';
@@ -116,6 +116,16 @@ function valuesOf(schema: TSchema): string[] {
   return options.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
+/**
+ * The identity's password when it is the default sandbox identity's, which the README publishes; any other is a
+ * secret of whoever configured the server, never sent to a page anyone can load, so the page asks for it.
+ */
+function publishedPassword(identity: Config['identities'][number]): string {
+  const published = defaultConfig().identities[0];
+  const isPublished = published !== undefined && identity.domain === published.domain && identity.user === published.user && identity.password === published.password;
+  return isPublished ? identity.password : '';
+}
+
 function settingsOf(documents: readonly DocumentType[], config: Readonly<Config>): Settings {
   const identity = config.identities[0];
   if (!identity?.projects[0]) throw new Error('the configuration has no identity for the sandbox page');
@@ -130,7 +140,7 @@ function settingsOf(documents: readonly DocumentType[], config: Readonly<Config>
       };
     }),
     errors: (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).map((code) => ({ code, ...ERROR_CATALOGUE[code] })),
-    identity: { domain: identity.domain, user: identity.user, password: identity.password, project: identity.projects[0].name },
+    identity: { domain: identity.domain, user: identity.user, password: publishedPassword(identity), project: identity.projects[0].name },
   };
 }
 
@@ -164,7 +174,7 @@ function loadFixtures(dir: URL, documents: readonly DocumentType[], log: Fastify
 export interface UiRouteOptions {
   /** The APIs the page offers, with their extra request fields. */
   documents: readonly DocumentType[];
-  /** The running configuration: the page offers its first identity. */
+  /** The running configuration: the page offers its first identity (its password only if it is the published one). */
   config: Readonly<Config>;
   /** Where the fixtures are; `fixtures/` at the package root by default (absent from the Docker image). */
   fixturesDir?: URL;

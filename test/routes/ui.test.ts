@@ -257,3 +257,12 @@ describe('packaging', () => {
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^COPY ui \.\/ui$/m);
   }, 60_000);
 });
+
+describe("the sandbox page's identity", () => {
+  it("is the running config's first identity, its password sent only when it is the published default", async () => {
+    const own = { domain: 'team', user: 'alice', password: 'not-for-pages', projects: [{ id: 'p1', name: 'ae-ad-1' }] };
+    const { app } = await buildTestApp({ config: { identities: [own] } });
+    const settings = (await app.inject({ url: '/_mock/ui/settings' })).json();
+    expect(settings.identity).toEqual({ domain: 'team', user: 'alice', password: '', project: 'ae-ad-1' });
+  });
+});
