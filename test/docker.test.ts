@@ -46,8 +46,8 @@ function ignored(path: string, patterns: string[]): boolean {
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
     const pattern = (negated ? raw.slice(1) : raw).replace(/^\/+|\/+$/g, '');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL stands in for `**` while `*` is rewritten.
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`);
+    // A private-use character stands in for `**` while `*` is rewritten.
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '.*')}(/.*)?$`);
     if (regex.test(path)) result = !negated;
   }
   return result;
