@@ -63,7 +63,10 @@ async function generateKind(name: string, kind: FixtureSet & { folder: string })
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-  const requested = (values.only ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const requested = (values.only ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
   const unknown = requested.filter((name) => !(name in GENERATORS));
   if (unknown.length) throw new Error(`unknown fixture kind: ${unknown.join(', ')} (known: ${Object.keys(GENERATORS).join(', ')})`);
 

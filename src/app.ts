@@ -156,8 +156,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     response.end(body);
   });
   // Any route's request may be answered here, so the envelope bypasses the route's response schemas.
-  const refuse = (reply: FastifyReply, error: ApiError) =>
-    sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
+  const refuse = (reply: FastifyReply, error: ApiError) => sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
       reply.header('Connection', 'close');
@@ -230,10 +229,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     const address = app.server.address();
     const host = typeof address === 'object' && address ? address.address : config.host;
     if (config.tokenSecret === DEFAULT_TOKEN_SECRET && !isLoopback(host)) {
-      app.log.warn(
-        { host },
-        'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.',
-      );
+      app.log.warn({ host }, 'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.');
     }
   });
 

@@ -158,12 +158,8 @@ export function defaultConfig(): Config {
     warmup: true,
     tokenSecret: DEFAULT_TOKEN_SECRET,
     tokenTtlSeconds: 24 * 60 * 60,
-    identities: [
-      { domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] },
-    ],
-    accessKeys: [
-      { ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' },
-    ],
+    identities: [{ domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] }],
+    accessKeys: [{ ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' }],
     debugSignatures: false,
     tokenErrors: 'apig',
     rateLimitPerMinute: 600,
@@ -231,7 +227,13 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, u
     if (raw === undefined || raw === '') continue;
     // Lists of names (admin hosts and origins) are comma-separated in the environment.
     const schema = ConfigSchema.properties[key] as { type?: string; items?: { type?: string } };
-    values[key] = schema.type === 'array' && schema.items?.type === 'string' ? raw.split(',').map((item) => item.trim()).filter(Boolean) : raw;
+    values[key] =
+      schema.type === 'array' && schema.items?.type === 'string'
+        ? raw
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean)
+        : raw;
   }
   return values;
 }

@@ -52,7 +52,9 @@ describe('a new entry in the registry', () => {
     expect(Object.keys(FIXTURE_KINDS)).toContain(THROWAWAY);
     expect(FIXTURE_USAGE).toContain(THROWAWAY);
     let stderr = '';
-    const code = await runFixtureCommand([THROWAWAY, '--out', 'x.png'], { stdout: () => undefined, stderr: (text) => {
+    const code = await runFixtureCommand([THROWAWAY, '--out', 'x.png'], {
+      stdout: () => undefined,
+      stderr: (text) => {
         stderr += text;
       },
     });

@@ -52,8 +52,7 @@ describe('determinism', () => {
   });
 
   it('differs with another seed, and without one', async () => {
-    const requestIds = (run: Awaited<ReturnType<typeof session>>) =>
-      run.transcript.map((entry) => (entry as { headers: Record<string, string> }).headers['x-request-id']);
+    const requestIds = (run: Awaited<ReturnType<typeof session>>) => run.transcript.map((entry) => (entry as { headers: Record<string, string> }).headers['x-request-id']);
     const seeded = await session(42);
     expect(requestIds(await session(43))).not.toEqual(requestIds(seeded));
     expect(requestIds(await session(undefined))).not.toEqual(requestIds(await session(undefined)));

@@ -47,7 +47,13 @@ function ignored(path: string, patterns: string[]): boolean {
     const negated = raw.startsWith('!');
     const pattern = (negated ? raw.slice(1) : raw).replace(/^\/+|\/+$/g, '');
     // A private-use character stands in for `**` while `*` is rewritten.
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '.*')}(/.*)?$`);
+    const regex = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*/g, '\uE000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\uE000/g, '.*')}(/.*)?$`,
+    );
     if (regex.test(path)) result = !negated;
   }
   return result;
@@ -63,10 +69,18 @@ describe('the Dockerfile', () => {
   const final = stages.at(-1) ?? [];
 
   it('copies only sources that exist and that .dockerignore lets through', () => {
-    const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const patterns = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const sources = steps
       .filter((step) => step.name === 'COPY' && !step.args.includes('--from='))
-      .flatMap((step) => step.args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1));
+      .flatMap((step) =>
+        step.args
+          .split(/\s+/)
+          .filter((word) => !word.startsWith('--'))
+          .slice(0, -1),
+      );
     expect(sources.length).toBeGreaterThan(3);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), source).toBe(true);

@@ -57,7 +57,14 @@ function send(base: string, method: string, path: string, headers: Record<string
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, agent },
+      {
+        method,
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        agent,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

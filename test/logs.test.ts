@@ -106,7 +106,9 @@ describe.each([{ debugSignatures: false }, { debugSignatures: true }])('the logs
   it('holds no token, signature, secret key, password, admin token or image bytes', () => {
     const text = lines.join('\n');
     expect(Object.values(secrets).every((secret) => secret.length >= 8)).toBe(true);
-    const leaked = Object.entries(secrets).filter(([, secret]) => text.includes(secret)).map(([name]) => name);
+    const leaked = Object.entries(secrets)
+      .filter(([, secret]) => text.includes(secret))
+      .map(([name]) => name);
     expect(leaked).toEqual([]);
     console.log(`logs: ${lines.length} lines at trace (debugSignatures ${settings.debugSignatures}), ${Object.keys(secrets).length} secrets, none found`);
   });

@@ -68,12 +68,12 @@ describe('a global bound on recognitions (issue 12, finding 4; issue 17, point 5
     // Five clients, each in a namespace of its own: per-namespace limits alone would let all five queue.
     const answered: Array<Awaited<ReturnType<TestApp['app']['inject']>>> = [];
     const requests = Array.from({ length: 5 }, (_, i) =>
-      Promise.resolve(
-        t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `client-${i}` }, payload: { image } }),
-      ).then((answer) => {
-        answered.push(answer);
-        return answer;
-      }),
+      Promise.resolve(t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `client-${i}` }, payload: { image } })).then(
+        (answer) => {
+          answered.push(answer);
+          return answer;
+        },
+      ),
     );
     // Two are answered while three wait in the engine.
     await until(() => answered.length === 2 && engine.pending === 3);
@@ -148,10 +148,17 @@ describe('requests given up (issue 12, finding 4)', () => {
     const engine = realEngine({ workers: 1, timeoutMs: 30_000 });
     try {
       await engine.warm();
-      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
       const busy = engine.recognize({ image: page });
       const controller = new AbortController();
-      const queued = Array.from({ length: 3 }, () => engine.recognize({ image: page, signal: controller.signal }).then(() => 'read', (error: unknown) => error));
+      const queued = Array.from({ length: 3 }, () =>
+        engine.recognize({ image: page, signal: controller.signal }).then(
+          () => 'read',
+          (error: unknown) => error,
+        ),
+      );
       expect(engine.queued).toBe(3);
       controller.abort(new Error('the client left'));
       expect((await Promise.all(queued)).map((outcome) => (outcome as Error).message)).toEqual(Array(3).fill('the client left'));
@@ -174,10 +181,12 @@ describe('after an overload (issue 12, finding 4)', () => {
   it('holds nothing for requests refused or given up: the queue is empty and the bound admits again', async () => {
     t = await buildTestApp({ engine, config: { maxQueuedRecognitions: 4, ocrTimeoutMs: 1500, resultCacheEntries: 0 } });
     const token = await getToken(t.app);
-    const image = (await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } })
-      .composite([{ input: Buffer.from('<svg width="900" height="600"><text x="40" y="300" font-size="40">NOTHING TO SEE HERE</text></svg>') }])
-      .png()
-      .toBuffer()).toString('base64');
+    const image = (
+      await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } })
+        .composite([{ input: Buffer.from('<svg width="900" height="600"><text x="40" y="300" font-size="40">NOTHING TO SEE HERE</text></svg>') }])
+        .png()
+        .toBuffer()
+    ).toString('base64');
     const answers = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `n${i}` }, payload: { image } }),
@@ -197,7 +206,9 @@ describe('memory after load (issue 12, finding 4)', () => {
     const engine = realEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
     try {
       await engine.warm();
-      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
       await engine.recognize({ image: page });
       expect(engine.recycled).toBe(0);
       await until(() => engine.recycled === 1, 5000);

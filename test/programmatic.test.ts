@@ -66,7 +66,10 @@ describe('startMockServer', () => {
     expect((await (await passport(server.url, auth, a.headers, { image: png.toString('base64') })).json()).result.surname).toBe('STUB');
     expect((await (await passport(server.url, auth, b.headers, {})).json()).error_code).toBe('AIS.0101');
 
-    expect((await a.journal()).map((e) => [e.status, e.forcedBy?.replace(/-\d+$/, '')])).toEqual([[502, 'fault'], [200, 'stub']]);
+    expect((await a.journal()).map((e) => [e.status, e.forcedBy?.replace(/-\d+$/, '')])).toEqual([
+      [502, 'fault'],
+      [200, 'stub'],
+    ]);
     expect(await b.journal()).toHaveLength(1);
     await a.resetHandlers();
     expect([await a.faults(), await a.stubs()]).toEqual([[], []]);

@@ -47,7 +47,12 @@ async function tokenFor(url: string): Promise<string> {
 /** Resolves once the log shows the server has received a request for `path`. */
 async function received(cli: Cli, path: string): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!cli.output().split('\n').some((line) => line.includes('incoming request') && line.includes(path))) {
+  while (
+    !cli
+      .output()
+      .split('\n')
+      .some((line) => line.includes('incoming request') && line.includes(path))
+  ) {
     if (Date.now() > deadline) throw new Error(`no request for ${path} in the log:\n${cli.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -16,7 +16,13 @@ const ROOT = new URL('..', import.meta.url).pathname;
 describe('the skipped-tests summary', () => {
   it('groups names by reason, lists at most 30, and says nothing when nothing was skipped', () => {
     expect(skippedSummary([])).toBe('');
-    expect(skippedSummary([{ name: 'a.test.ts > x', reason: 'no browser' }, { name: 'a.test.ts > y', reason: 'no browser' }, { name: 'b.test.ts > z', reason: undefined }])).toBe(
+    expect(
+      skippedSummary([
+        { name: 'a.test.ts > x', reason: 'no browser' },
+        { name: 'a.test.ts > y', reason: 'no browser' },
+        { name: 'b.test.ts > z', reason: undefined },
+      ]),
+    ).toBe(
       [
         '',
         ' SKIPPED 3 tests, not run:',

@@ -6,13 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityDirectory } from './identities.js';
-import {
-  type AkLockoutTable,
-  DEFAULT_MAX_SKEW_MS,
-  splitRequestTarget,
-  verifySignatureWithLockout,
-  type LockoutVerifyResult,
-} from './signature.js';
+import { type AkLockoutTable, DEFAULT_MAX_SKEW_MS, splitRequestTarget, verifySignatureWithLockout, type LockoutVerifyResult } from './signature.js';
 import type { Clock } from '../clock.js';
 import type { AccessKeyPair } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
@@ -79,7 +73,12 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
     const pair = options.accessKey(result.access) as AccessKeyPair;
     const { project_id: projectId } = request.params as { project_id: string };
     // A key pair belongs to a domain; it may call any project of that domain, and no other.
-    if (!options.identities().projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
+    if (
+      !options
+        .identities()
+        .projectsOfDomain(pair.domain)
+        .some((project) => project.id === projectId)
+    ) {
       throw ApiError.of('ModelArts.4203');
     }
     // The body-free checks passed: the signature itself is checked once the body has been read.

@@ -28,7 +28,9 @@ export class IdentityDirectory {
   authenticate(domain: string, user: string, password: string): Identity | undefined {
     const identity = this.identities.find((i) => i.domain === domain && i.user === user);
     const given = createHash('sha256').update(password).digest();
-    const expected = createHash('sha256').update(identity?.password ?? '').digest();
+    const expected = createHash('sha256')
+      .update(identity?.password ?? '')
+      .digest();
     return timingSafeEqual(given, expected) && identity !== undefined ? identity : undefined;
   }
 

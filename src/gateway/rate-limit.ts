@@ -4,11 +4,7 @@
  * path's project id, so by default per project as the real gateway counts). The counters live in the GatewayState, so
  * an admin reset of one namespace clears its window and nothing else.
  */
-import rateLimit, {
-  type FastifyRateLimitStore,
-  type FastifyRateLimitStoreCtor,
-  type RateLimitOptions,
-} from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor, type RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors/catalogue.js';
@@ -59,11 +55,7 @@ export async function registerRateLimiting(app: FastifyInstance, clock: Clock, c
  * A hook that counts the request against its namespace's per-minute limit; over it, APIG.0308 with Retry-After.
  * The limit is read per request, since the admin API may change it for one namespace.
  */
-export function namespaceRateLimit(
-  app: FastifyInstance,
-  namespaceOf: (request: FastifyRequest) => string,
-  limitOf: (namespace: string) => number,
-) {
+export function namespaceRateLimit(app: FastifyInstance, namespaceOf: (request: FastifyRequest) => string, limitOf: (namespace: string) => number) {
   const options: RateLimitOptions = {
     max: (_request, key) => limitOf(key),
     timeWindow: MINUTE_MS,

@@ -70,9 +70,7 @@ export type VerifyResult =
       stringToSign?: string;
     };
 
-export type LockoutVerifyResult =
-  | { ok: true; access: string }
-  | (Omit<Extract<VerifyResult, { ok: false }>, 'reason'> & { ok: false; reason: AkskFailureReason });
+export type LockoutVerifyResult = { ok: true; access: string } | (Omit<Extract<VerifyResult, { ok: false }>, 'reason'> & { ok: false; reason: AkskFailureReason });
 
 export interface VerifyOptions {
   request: ReceivedRequest;
@@ -179,17 +177,10 @@ export function canonicalQueryString(rawQuery: string): string {
  * A signed header that is absent contributes an empty value; `verifySignature` refuses such requests first.
  */
 export function canonicalRequest(input: CanonicalRequestInput): string {
-  const canonicalHeaders = input.signedHeaders
-    .map((name) => `${name}:${headerValue(input.headers, name) ?? ''}\n`)
-    .join('');
-  return [
-    input.method,
-    canonicalUri(input.path),
-    canonicalQueryString(input.query),
-    canonicalHeaders,
-    input.signedHeaders.join(';'),
-    payloadHash(input.headers, input.body),
-  ].join('\n');
+  const canonicalHeaders = input.signedHeaders.map((name) => `${name}:${headerValue(input.headers, name) ?? ''}\n`).join('');
+  return [input.method, canonicalUri(input.path), canonicalQueryString(input.query), canonicalHeaders, input.signedHeaders.join(';'), payloadHash(input.headers, input.body)].join(
+    '\n',
+  );
 }
 
 export function stringToSign(sdkDate: string, canonical: string): string {
@@ -257,12 +248,12 @@ export function verifySignature(options: VerifyOptions): VerifyResult {
   // match the body, or anyone could replace the body and state the old hash.
   const statedHash = headerValue(request.headers, 'x-sdk-content-sha256');
   if (statedHash !== undefined && statedHash !== UNSIGNED_PAYLOAD && statedHash.toLowerCase() !== sha256Hex(request.body)) {
-    return fail(AKSK_REASONS.signatureFail, 'X-Sdk-Content-Sha256 is neither UNSIGNED-PAYLOAD nor the body\'s SHA-256');
+    return fail(AKSK_REASONS.signatureFail, "X-Sdk-Content-Sha256 is neither UNSIGNED-PAYLOAD nor the body's SHA-256");
   }
 
   const expected = sign(secretKey, toSign as string);
   if (!signaturesMatch(signature, expected)) {
-    return fail(AKSK_REASONS.signatureFail, 'signature does not match; compare canonicalRequest with the client\'s');
+    return fail(AKSK_REASONS.signatureFail, "signature does not match; compare canonicalRequest with the client's");
   }
   return { ok: true, access };
 }

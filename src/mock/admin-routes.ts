@@ -146,27 +146,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   // ---- journal ----
 
-  app.get(
-    '/journal',
-    { schema: { hide: true, tags, querystring: JournalQuery, response: { 200: JournalList, ...adminErrorResponses } } },
-    async (request) => {
-      const { status, limit, ...rest } = request.query;
-      const namespace = scopeOf(request);
-      const filter: JournalFilter = {
-        ...rest,
-        ...(namespace !== undefined ? { namespace } : {}),
-        ...(status !== undefined ? { status: Number(status) } : {}),
-        ...(limit !== undefined ? { limit: Number(limit) } : {}),
-      };
-      return { entries: mock.journal.list(filter) };
-    },
-  );
+  app.get('/journal', { schema: { hide: true, tags, querystring: JournalQuery, response: { 200: JournalList, ...adminErrorResponses } } }, async (request) => {
+    const { status, limit, ...rest } = request.query;
+    const namespace = scopeOf(request);
+    const filter: JournalFilter = {
+      ...rest,
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(status !== undefined ? { status: Number(status) } : {}),
+      ...(limit !== undefined ? { limit: Number(limit) } : {}),
+    };
+    return { entries: mock.journal.list(filter) };
+  });
 
-  app.delete(
-    '/journal',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-    async (request) => ({ removed: mock.journal.clear(scopeOf(request)) }),
-  );
+  app.delete('/journal', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => ({
+    removed: mock.journal.clear(scopeOf(request)),
+  }));
 
   // ---- faults and stubs: cleared and removed alike ----
 
@@ -174,29 +168,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     ['faults', 'fault'],
     ['stubs', 'stub'],
   ] as const) {
-    app.delete(
-      `/${kind}`,
-      { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-      async (request) => ({ removed: mock.clear(kind, scopeOf(request)) }),
-    );
+    app.delete(`/${kind}`, { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => ({
+      removed: mock.clear(kind, scopeOf(request)),
+    }));
 
-    app.delete(
-      `/${kind}/:id`,
-      { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } },
-      async (request) => {
-        if (!mock.remove(kind, scopeOf(request), request.params.id)) throw new AdminError('not-found', `no ${singular} ${request.params.id} in this scope`);
-        return { removed: 1 };
-      },
-    );
+    app.delete(`/${kind}/:id`, { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => {
+      if (!mock.remove(kind, scopeOf(request), request.params.id)) throw new AdminError('not-found', `no ${singular} ${request.params.id} in this scope`);
+      return { removed: 1 };
+    });
   }
 
   // ---- faults ----
 
-  app.get(
-    '/faults',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: FaultList, ...adminErrorResponses } } },
-    async (request) => ({ faults: mock.list('faults', scopeOf(request)) }),
-  );
+  app.get('/faults', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: FaultList, ...adminErrorResponses } } }, async (request) => ({
+    faults: mock.list('faults', scopeOf(request)),
+  }));
 
   app.post(
     '/faults',
@@ -213,11 +199,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   // ---- stubs ----
 
-  app.get(
-    '/stubs',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: StubList, ...adminErrorResponses } } },
-    async (request) => ({ stubs: mock.list('stubs', scopeOf(request)) }),
-  );
+  app.get('/stubs', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: StubList, ...adminErrorResponses } } }, async (request) => ({
+    stubs: mock.list('stubs', scopeOf(request)),
+  }));
 
   app.post(
     '/stubs',
@@ -250,10 +234,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   // ---- runtime settings ----
 
-  app.get(
-    '/config',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ConfigViewSchema, ...adminErrorResponses } } },
-    async (request) => configView(gateway, scopeOf(request)),
+  app.get('/config', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ConfigViewSchema, ...adminErrorResponses } } }, async (request) =>
+    configView(gateway, scopeOf(request)),
   );
 
   app.patch(
@@ -277,14 +259,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   // ---- reset ----
 
-  app.post(
-    '/reset',
-    { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ResetResult, ...adminErrorResponses } } },
-    async (request) => {
-      const namespace = scopeOf(request);
-      gateway.reset(namespace);
-      mock.reset(namespace);
-      return { reset: namespace ?? '*' };
-    },
-  );
+  app.post('/reset', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ResetResult, ...adminErrorResponses } } }, async (request) => {
+    const namespace = scopeOf(request);
+    gateway.reset(namespace);
+    mock.reset(namespace);
+    return { reset: namespace ?? '*' };
+  });
 };

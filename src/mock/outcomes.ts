@@ -42,13 +42,7 @@ interface RouteApi {
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** Waits, then drops the connection or throws the forced error. True when the connection was dropped. */
-export async function applyOutcome(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  outcome: Outcome,
-  route: RouteApi,
-  options: ScenarioOptions,
-): Promise<boolean> {
+export async function applyOutcome(request: FastifyRequest, reply: FastifyReply, outcome: Outcome, route: RouteApi, options: ScenarioOptions): Promise<boolean> {
   if (outcome.delayMs) await options.sleep(outcome.delayMs);
   if (outcome.drop) {
     logDropped(request);
@@ -130,12 +124,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** The second moment, once the image is decoded: journal its hash, apply a fault for it, answer from a stub. */
 export function imageHook(options: ScenarioOptions) {
   const sample = () => options.random.stream('faults').next();
-  return async function receiveImage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    route: RouteApi,
-    bytes: Uint8Array,
-  ): Promise<ImageVerdict> {
+  return async function receiveImage(request: FastifyRequest, reply: FastifyReply, route: RouteApi, bytes: Uint8Array): Promise<ImageVerdict> {
     const imageSha256 = sha256Hex(bytes);
     const namespace = namespaceOf(request);
     if (request.mock) request.mock.imageSha256 = imageSha256;

@@ -48,7 +48,6 @@ const IamError = Type.Object({
   error: Type.Object({ code: Type.Integer(), message: Type.String(), title: Type.String() }),
 });
 
-
 const MINUTE_MS = 60_000;
 
 export interface IamRouteOptions {

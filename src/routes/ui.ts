@@ -158,9 +158,7 @@ function loadFixtures(dir: URL, documents: readonly DocumentType[], log: Fastify
       const clean = index.filter((entry) => entry.level === 'clean' && FIXTURE_NAME.test(entry.file)).slice(0, FIXTURES_PER_API);
       for (const entry of clean) {
         const expected = JSON.parse(readFileSync(new URL(entry.expected, folder), 'utf8')) as Record<string, unknown>;
-        const fields = Object.fromEntries(
-          Object.keys(requestFields).flatMap((name) => (typeof expected[name] === 'string' ? [[name, expected[name] as string]] : [])),
-        );
+        const fields = Object.fromEntries(Object.keys(requestFields).flatMap((name) => (typeof expected[name] === 'string' ? [[name, expected[name] as string]] : [])));
         list.push({ api, name: entry.file, url: `${UI_PATH}/fixtures/${api}/${entry.file}`, fields, expected });
         files.set(`${api}/${entry.file}`, new URL(entry.file, folder));
       }

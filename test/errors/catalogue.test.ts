@@ -25,9 +25,7 @@ describe('the error catalogue', () => {
   it('fills placeholders', () => {
     expect(ApiError.iam('x-auth-token not found').message).toBe('Incorrect IAM authentication information: x-auth-token not found');
     expect(ApiError.of('ModelArts.4204', { api: 'passport' }).message).toBe('Request api error! The API passport is not subscribed.');
-    expect(ApiError.of('APIG.0308', { limit: 60 }).message).toBe(
-      'The throttling threshold has been reached: policy user over ratelimit,limit:60,time:1 minute',
-    );
+    expect(ApiError.of('APIG.0308', { limit: 60 }).message).toBe('The throttling threshold has been reached: policy user over ratelimit,limit:60,time:1 minute');
   });
 
   it('words the gateway rows exactly as the vendor does', () => {

@@ -21,10 +21,7 @@ const SILENT = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, ge
  */
 function sdkClient(server: MockServer, sk = SANDBOX_SK, ak = SANDBOX_AK): HcClient {
   const credentials = new BasicCredentials().withAk(ak).withSk(sk).withProjectId(PROJECT_ID);
-  const http = new DefaultHttpClient(
-    { disableSslVerification: true, headers: { 'User-Agent': 'ocr-mock-test' }, logger: SILENT },
-    [server.url],
-  );
+  const http = new DefaultHttpClient({ disableSslVerification: true, headers: { 'User-Agent': 'ocr-mock-test' }, logger: SILENT }, [server.url]);
   return new HcClient(http).withCredential(credentials).withEndpoints([server.url]);
 }
 

@@ -4,11 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../helpers/index.js';
 
 // Header values Node accepts: visible ASCII and spaces, no leading or trailing space.
-const headerText = fc.string({ unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'), maxLength: 80 }).map((s) => s.trim());
+const headerText = fc
+  .string({ unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'), maxLength: 80 })
+  .map((s) => s.trim());
 
 const authorization = fc.oneof(
   headerText,
-  fc.tuple(headerText, headerText, fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 64 })).map(([a, h, s]) => `SDK-HMAC-SHA256 Access=${a}, SignedHeaders=${h}, Signature=${s}`),
+  fc
+    .tuple(headerText, headerText, fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 64 }))
+    .map(([a, h, s]) => `SDK-HMAC-SHA256 Access=${a}, SignedHeaders=${h}, Signature=${s}`),
   fc.constant('SDK-HMAC-SHA256 Access=OCRMOCKACCESSKEY0001, SignedHeaders=constructor;__proto__;host, Signature=00'),
 );
 

@@ -4,15 +4,12 @@ import type { OcrRequest, OcrResult } from '../../src/ocr/engine.js';
 import { buildTestApp, getToken, PASSPORT_PATH, samplePng, FakeEngine, type TestApp } from '../helpers/index.js';
 
 const OTHER_PROJECT = { id: '11112222333344445555666677778888', name: 'other' };
-const IDENTITIES = [
-  { domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }, OTHER_PROJECT] },
-];
+const IDENTITIES = [{ domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }, OTHER_PROJECT] }];
 
 describe('per-project requests per minute (APIG.0308)', () => {
   let t: TestApp;
 
-  const post = (token: string, url = PASSPORT_PATH) =>
-    t.app.inject({ method: 'POST', url, headers: { 'x-auth-token': token }, payload: {} });
+  const post = (token: string, url = PASSPORT_PATH) => t.app.inject({ method: 'POST', url, headers: { 'x-auth-token': token }, payload: {} });
 
   it('answers 429 past the limit, with the limit in the message and Retry-After, on the injected clock', async () => {
     t = await buildTestApp({ config: { rateLimitPerMinute: 3 } });
@@ -82,8 +79,7 @@ describe('concurrent recognitions per project (ModelArts.4401)', () => {
     const token = await getToken(t.app);
     const otherToken = await getToken(t.app, { id: OTHER_PROJECT.id });
     const payload = { image: (await samplePng(400, 300)).toString('base64') };
-    const send = (tok = token, url = PASSPORT_PATH) =>
-      t.app.inject({ method: 'POST', url, headers: { 'x-auth-token': tok }, payload });
+    const send = (tok = token, url = PASSPORT_PATH) => t.app.inject({ method: 'POST', url, headers: { 'x-auth-token': tok }, payload });
 
     const running = [send(), send()];
     await vi.waitFor(() => expect(engine.requests.length).toBe(2));

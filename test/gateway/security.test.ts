@@ -135,7 +135,12 @@ describe('SSRF-safe url (issue 7)', () => {
       'http://169.254.169.254.:80/',
     ];
     // No resolver is needed: every one of them is an address literal once the URL is parsed.
-    const fetch = urlFetcher({ ...STRICT, resolve: async (host) => { throw new Error(`no DNS lookup expected, got ${host}`); } });
+    const fetch = urlFetcher({
+      ...STRICT,
+      resolve: async (host) => {
+        throw new Error(`no DNS lookup expected, got ${host}`);
+      },
+    });
     const answers = await Promise.all(spellings.map(async (url) => [url, hostOf(checkUrl(url)), await outcome(fetch, url)]));
     expect(answers.filter(([, , code]) => code !== 'ModelArts.4601')).toEqual([]);
   });

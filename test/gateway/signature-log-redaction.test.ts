@@ -12,7 +12,7 @@ import { buildTestApp, PASSPORT_PATH } from '../helpers/index.js';
 const SECURITY_TOKEN = 'gQpjbi1ub3J0aC00SECURITYTOKENTHATMUSTNOTBELOGGED';
 
 describe('debug logs redact credentials (issue 12, finding 7)', () => {
-  it('logs a refused signature\'s canonical request with the X-Security-Token value redacted', async () => {
+  it("logs a refused signature's canonical request with the X-Security-Token value redacted", async () => {
     const lines: string[] = [];
     const stream = new PassThrough();
     stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
@@ -33,10 +33,14 @@ describe('debug logs redact credentials (issue 12, finding 7)', () => {
     }
   });
 
-  it('redacts only credential headers\' values, line by line', () => {
-    const canonical = ['POST', '/v2/p/ocr/passport/', '', 'content-type:application/json', 'x-auth-token:abc', 'x-security-token:def', 'x-sdk-date:20260101T000000Z', '', 'x'].join('\n');
+  it("redacts only credential headers' values, line by line", () => {
+    const canonical = ['POST', '/v2/p/ocr/passport/', '', 'content-type:application/json', 'x-auth-token:abc', 'x-security-token:def', 'x-sdk-date:20260101T000000Z', '', 'x'].join(
+      '\n',
+    );
     expect(redactCanonicalRequest(canonical)).toBe(
-      ['POST', '/v2/p/ocr/passport/', '', 'content-type:application/json', 'x-auth-token:[redacted]', 'x-security-token:[redacted]', 'x-sdk-date:20260101T000000Z', '', 'x'].join('\n'),
+      ['POST', '/v2/p/ocr/passport/', '', 'content-type:application/json', 'x-auth-token:[redacted]', 'x-security-token:[redacted]', 'x-sdk-date:20260101T000000Z', '', 'x'].join(
+        '\n',
+      ),
     );
   });
 });

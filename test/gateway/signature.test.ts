@@ -86,8 +86,7 @@ async function vendorSigned(options: VendorSignOptions = {}): Promise<ReceivedRe
   };
 }
 
-const verifyAt = (request: ReceivedRequest, now = SIGNED_AT_MS) =>
-  verifySignature({ request, lookupSecret, now, maxSkewMs: DEFAULT_MAX_SKEW_MS });
+const verifyAt = (request: ReceivedRequest, now = SIGNED_AT_MS) => verifySignature({ request, lookupSecret, now, maxSkewMs: DEFAULT_MAX_SKEW_MS });
 
 /** The canonical request for the default vendor-signed passport POST, written out by hand. */
 const PASSPORT_CANONICAL = [
@@ -107,9 +106,7 @@ describe('requests signed by the vendor SDK', () => {
       'x-sdk-date': SIGNED_AT,
       'x-project-id': PROJECT_ID,
       host: HOST,
-      authorization: expect.stringMatching(
-        /^SDK-HMAC-SHA256 Access=OCRMOCKACCESSKEY0001, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/,
-      ),
+      authorization: expect.stringMatching(/^SDK-HMAC-SHA256 Access=OCRMOCKACCESSKEY0001, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/),
     });
     expect(verifyAt(request)).toEqual({ ok: true, access: AK });
   });
@@ -237,13 +234,7 @@ describe('requests signed by the vendor SDK', () => {
   it('accepts UNSIGNED-PAYLOAD, which the SDK sends for non-JSON content types, whatever the body', async () => {
     const request = await vendorSigned({ contentType: 'application/octet-stream', body: 'raw bytes' });
     expect(request.headers['x-sdk-content-sha256']).toBe('UNSIGNED-PAYLOAD');
-    expect(parseAuthorization(String(request.headers.authorization))?.signedHeaders).toEqual([
-      'content-type',
-      'host',
-      'x-project-id',
-      'x-sdk-content-sha256',
-      'x-sdk-date',
-    ]);
+    expect(parseAuthorization(String(request.headers.authorization))?.signedHeaders).toEqual(['content-type', 'host', 'x-project-id', 'x-sdk-content-sha256', 'x-sdk-date']);
     expect(verifyAt(request)).toEqual({ ok: true, access: AK });
     expect(verifyAt({ ...request, body: Buffer.from('other bytes') })).toEqual({ ok: true, access: AK });
   });
@@ -303,7 +294,7 @@ describe('a request sent by the SDK over HTTP, verified as the server received i
     return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, captured };
   }
 
-  it('verifies what Node received from HcClient (the generated OCR client\'s request options)', async () => {
+  it("verifies what Node received from HcClient (the generated OCR client's request options)", async () => {
     const { endpoint, captured } = await captureServer();
     const client = new HcClient(new DefaultHttpClient({}, [endpoint]))
       .withCredential(new BasicCredentials().withAk(AK).withSk(SK).withProjectId(PROJECT_ID))
@@ -376,16 +367,23 @@ describe('canonicalisation, plain strings', () => {
   });
 
   it('canonicalises query strings', () => {
-    expect(
-      ['', 'a=1', 'b=1&a=2', 'a=2&a=10&a=1', 'k=%7e%2A', 'x=a+b', 'x=a%2Bb', '&&a=&b', 'bad=%zz', '%C3%A9=%E2%9C%93'].map(canonicalQueryString),
-    ).toEqual(['', 'a=1', 'a=2&b=1', 'a=1&a=10&a=2', 'k=~%2A', 'x=a%20b', 'x=a%2Bb', 'a=&b=', 'bad=%25zz', '%C3%A9=%E2%9C%93']);
+    expect(['', 'a=1', 'b=1&a=2', 'a=2&a=10&a=1', 'k=%7e%2A', 'x=a+b', 'x=a%2Bb', '&&a=&b', 'bad=%zz', '%C3%A9=%E2%9C%93'].map(canonicalQueryString)).toEqual([
+      '',
+      'a=1',
+      'a=2&b=1',
+      'a=1&a=10&a=2',
+      'k=~%2A',
+      'x=a%20b',
+      'x=a%2Bb',
+      'a=&b=',
+      'bad=%25zz',
+      '%C3%A9=%E2%9C%93',
+    ]);
   });
 
   it('builds the string to sign and signs it with HMAC-SHA256', () => {
     expect(stringToSign(SIGNED_AT, 'canonical')).toBe(`SDK-HMAC-SHA256\n${SIGNED_AT}\n${sha256('canonical')}`);
-    expect(sign('key', 'The quick brown fox jumps over the lazy dog')).toBe(
-      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
-    );
+    expect(sign('key', 'The quick brown fox jumps over the lazy dog')).toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
   });
 
   it('splits a request-target into raw path and raw query', () => {
@@ -433,9 +431,7 @@ describe('parseAuthorization', () => {
 describe('parseSdkDate', () => {
   it('reads YYYYMMDDTHHMMSSZ as UTC and rejects every other shape or impossible date', () => {
     expect(
-      ['20261125T101500Z', '20240229T235959Z', '20230229T000000Z', '20261125T246000Z', '20261125T101500', '2026-11-25T10:15:00Z', ' 20261125T101500Z'].map(
-        parseSdkDate,
-      ),
+      ['20261125T101500Z', '20240229T235959Z', '20230229T000000Z', '20261125T246000Z', '20261125T101500', '2026-11-25T10:15:00Z', ' 20261125T101500Z'].map(parseSdkDate),
     ).toEqual([SIGNED_AT_MS, Date.UTC(2024, 1, 29, 23, 59, 59), null, null, null, null, null]);
   });
 });
@@ -443,8 +439,7 @@ describe('parseSdkDate', () => {
 describe('AkLockout', () => {
   const T0 = SIGNED_AT_MS;
   const lockMs = 5 * MINUTE;
-  const newLockout = (maxTrackedKeys?: number) =>
-    new AkLockout({ maxFailures: 5, lockMs, ...(maxTrackedKeys === undefined ? {} : { maxTrackedKeys }) });
+  const newLockout = (maxTrackedKeys?: number) => new AkLockout({ maxFailures: 5, lockMs, ...(maxTrackedKeys === undefined ? {} : { maxTrackedKeys }) });
 
   it('locks on the fifth consecutive failure, for five minutes, then starts again from zero', () => {
     const lockout = newLockout();
@@ -493,8 +488,7 @@ describe('AkLockout', () => {
 });
 
 describe('verifySignatureWithLockout', () => {
-  const verify = (request: ReceivedRequest, lockout: AkLockout, now: number) =>
-    verifySignatureWithLockout({ request, lookupSecret, now, maxSkewMs: DEFAULT_MAX_SKEW_MS, lockout });
+  const verify = (request: ReceivedRequest, lockout: AkLockout, now: number) => verifySignatureWithLockout({ request, lookupSecret, now, maxSkewMs: DEFAULT_MAX_SKEW_MS, lockout });
 
   it('after five bad signatures refuses even a correct one for five minutes', async () => {
     const lockout = new AkLockout({ maxFailures: 5, lockMs: 5 * MINUTE });

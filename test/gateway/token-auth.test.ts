@@ -20,10 +20,7 @@ describe('X-Auth-Token on OCR routes', () => {
       missing: ['', '   '],
       malformed: ['Bearer abc', 'hello world', 'eyJhbGciOi.x', 'MII'],
       unparseable: [`MII${Buffer.from('not json at all').toString('base64')}.AAAA`, `MII${Buffer.from('{"user":"x"}').toString('base64')}.AAAA`],
-      forged: [
-        `MII${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 1e9 })).toString('base64')}.${signature}`,
-        issueToken(claims, 'someone-elses-secret'),
-      ],
+      forged: [`MII${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 1e9 })).toString('base64')}.${signature}`, issueToken(claims, 'someone-elses-secret')],
     };
   }
 

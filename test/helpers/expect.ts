@@ -41,10 +41,7 @@ export function expectAdmin4xx(response: InjectResponse, context: unknown = unde
 export function expectIam4xx(response: InjectResponse, context: unknown = undefined): void {
   const body = response.json() as { error?: { code?: unknown; message?: unknown; title?: unknown } };
   const ok =
-    [400, 401, 413, 429].includes(response.statusCode) &&
-    typeof body.error?.message === 'string' &&
-    typeof body.error?.title === 'string' &&
-    typeof body.error?.code === 'number';
+    [400, 401, 413, 429].includes(response.statusCode) && typeof body.error?.message === 'string' && typeof body.error?.title === 'string' && typeof body.error?.code === 'number';
   if (!ok) expect({ context, status: response.statusCode, body }).toEqual({ context, status: '4xx', body: 'an IAM error' });
 }
 

@@ -58,7 +58,13 @@ async function corpus(): Promise<Case[]> {
   };
   const noisePng = (w: number, h: number) => make.png(w, h, () => Math.floor(random() * 256));
   const noisePngs = Array.from({ length: 12 }, () => noisePng(int(15, 400), int(15, 300)));
-  const noiseJpegs = await Promise.all(noisePngs.map((p) => sharp(p).jpeg({ quality: int(30, 95) }).toBuffer()));
+  const noiseJpegs = await Promise.all(
+    noisePngs.map((p) =>
+      sharp(p)
+        .jpeg({ quality: int(30, 95) })
+        .toBuffer(),
+    ),
+  );
   const noiseTiffs = await Promise.all(noisePngs.slice(0, 4).map((p) => sharp(p).tiff().toBuffer()));
 
   // Empty, and magic bytes cut short.
@@ -141,9 +147,12 @@ async function corpus(): Promise<Case[]> {
   cases.push({ kind: 'white PNG bomb at the maximum side', api: 'bankcard', bytes: make.whitePngBomb(8192), expected: 'AIS.0104', headerOnly: false });
 
   // TIFFs with many pages: up to MAX_TIFF_PAGES are read (page 1); more are refused before libvips walks them all.
-  for (let i = 0; i < 10; i++) add('TIFF with a few pages', make.tiff({ width: 64, height: 48, pages: int(2, MAX_TIFF_PAGES), pixels: make.randomBytes(random, 64 * 48) }), 'AIS.0104');
-  for (const pages of [MAX_TIFF_PAGES + 1, 1_000, 10_000, 85_000]) add('TIFF with too many pages', make.tiff({ width: 16, height: 16, pages, pixels: make.randomBytes(random, 256) }), 'AIS.0104', true);
-  for (let i = 0; i < 4; i++) add('TIFF whose pages loop', make.tiff({ width: 64, height: 48, pages: int(1, 5), loop: true, pixels: make.randomBytes(random, 64 * 48) }), 'AIS.0104');
+  for (let i = 0; i < 10; i++)
+    add('TIFF with a few pages', make.tiff({ width: 64, height: 48, pages: int(2, MAX_TIFF_PAGES), pixels: make.randomBytes(random, 64 * 48) }), 'AIS.0104');
+  for (const pages of [MAX_TIFF_PAGES + 1, 1_000, 10_000, 85_000])
+    add('TIFF with too many pages', make.tiff({ width: 16, height: 16, pages, pixels: make.randomBytes(random, 256) }), 'AIS.0104', true);
+  for (let i = 0; i < 4; i++)
+    add('TIFF whose pages loop', make.tiff({ width: 64, height: 48, pages: int(1, 5), loop: true, pixels: make.randomBytes(random, 64 * 48) }), 'AIS.0104');
   for (let i = 0; i < 5; i++) add('TIFF from sharp, truncated', pick(noiseTiffs).subarray(0, int(8, 200)), 'AIS.0104');
 
   // BMPs with absurd headers. image-size reads the width unsigned and the height's absolute value.
@@ -166,7 +175,12 @@ async function corpus(): Promise<Case[]> {
 
   // Polyglots: valid images carrying another file (they decode, then hold no document), and other files first.
   const zipped = make.zip('index.html', Buffer.from('<html><script>alert(document.cookie)</script></html>'));
-  const trailers = [zipped, Buffer.from('<html><body><script>alert(1)</script></body></html>'), Buffer.from('<?php system($_GET["c"]); ?>'), Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF')];
+  const trailers = [
+    zipped,
+    Buffer.from('<html><body><script>alert(1)</script></body></html>'),
+    Buffer.from('<?php system($_GET["c"]); ?>'),
+    Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
+  ];
   for (let i = 0; i < 20; i++) add('PNG with another file appended', Buffer.concat([pick(noisePngs), pick(trailers)]), 'AIS.0104');
   for (let i = 0; i < 10; i++) add('JPEG with another file appended', Buffer.concat([pick(noiseJpegs), pick(trailers)]), 'AIS.0104');
   for (let i = 0; i < 5; i++) {
@@ -222,8 +236,7 @@ describe('over 1,000 malformed and hostile images (issue 7)', () => {
     await t.app.close();
   });
 
-  const post = (api: Api, payload: object) =>
-    t.app.inject({ method: 'POST', url: `/v2/${PROJECT_ID}/ocr/${api}`, headers: { 'x-auth-token': token }, payload });
+  const post = (api: Api, payload: object) => t.app.inject({ method: 'POST', url: `/v2/${PROJECT_ID}/ocr/${api}`, headers: { 'x-auth-token': token }, payload });
   let afterFirstPass: { rss: number; heap: number };
 
   it('answers each with its documented code, decodes nothing it refuses from the header, and bounds memory', async () => {

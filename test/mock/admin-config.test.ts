@@ -81,7 +81,11 @@ describe('the admin API switched off or guarded', () => {
 
   it('answers APIG.0101 on every admin path when admin is false', async () => {
     t = await buildAdminTestApp({ config: { admin: false } });
-    for (const [method, url] of [['GET', '/_mock/journal'], ['POST', '/_mock/reset'], ['POST', '/_mock/faults']] as const) {
+    for (const [method, url] of [
+      ['GET', '/_mock/journal'],
+      ['POST', '/_mock/reset'],
+      ['POST', '/_mock/faults'],
+    ] as const) {
       const response = await t.app.inject({ method, url, payload: {} });
       expect({ status: response.statusCode, code: response.json().error_code }).toEqual({ status: 404, code: 'APIG.0101' });
     }

@@ -20,7 +20,7 @@ async function app(config: Partial<Config> = {}) {
 }
 
 describe('the admin API refuses cross-site calls (issue 12, finding 6)', () => {
-  it('refuses the probe\'s reset from another site: 403 forbidden, and nothing is reset', async () => {
+  it("refuses the probe's reset from another site: 403 forbidden, and nothing is reset", async () => {
     const a = await app();
     await a.inject({ method: 'PATCH', url: '/_mock/config', payload: { rateLimitPerMinute: 7 } });
     const answer = await a.inject({

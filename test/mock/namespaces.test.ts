@@ -82,8 +82,7 @@ describe('namespaces', () => {
   it('keep AK lockouts apart', async () => {
     t.clock.set(Date.now());
     // Signed with the wrong secret: a signature failure of a known AK, which counts towards the lockout.
-    const bad = async (headers: Record<string, string>) =>
-      t.app.inject(await vendorSignedRequest({ path: PASSPORT_PATH, body: {}, headers, sk: 'not-the-secret' }));
+    const bad = async (headers: Record<string, string>) => t.app.inject(await vendorSignedRequest({ path: PASSPORT_PATH, body: {}, headers, sk: 'not-the-secret' }));
     for (let i = 0; i < 5; i++) expect((await bad(a.headers)).json().error_msg).toMatch(/verify aksk signature fail/);
     const good = async (headers: Record<string, string>) => t.app.inject(await vendorSignedRequest({ path: PASSPORT_PATH, body: {}, headers }));
     expect((await good(a.headers)).json().error_msg).toMatch(/AK access failed to reach the limit/);
@@ -135,7 +134,7 @@ describe('namespaces', () => {
     expect((await inA()).json().error_code).toBe('ModelArts.4508');
     expect((await inB()).json().error_code).toBe('ModelArts.4508');
     expect((await inB()).json().error_code).toBe('AIS.0101');
-    expect((await t.admin.journal({ imageSha256: createHash('sha256').update(png).digest('hex') }))).toEqual([]);
+    expect(await t.admin.journal({ imageSha256: createHash('sha256').update(png).digest('hex') })).toEqual([]);
   });
 
   it('refuses an unreadable X-Mock-Namespace with AIS.0101 before anything else', async () => {

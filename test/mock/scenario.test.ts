@@ -27,10 +27,7 @@ describe('parseScenario', () => {
 
 /** The message a forced row answers with: placeholders filled from the route and config. */
 function expectedMessage(code: ErrorCode, limit: number): string {
-  return ERROR_CATALOGUE[code].message
-    .replace('<reason>', FORCED_IAM_REASON)
-    .replace('XXX', 'passport')
-    .replace('limit:XX', `limit:${limit}`);
+  return ERROR_CATALOGUE[code].message.replace('<reason>', FORCED_IAM_REASON).replace('XXX', 'passport').replace('limit:XX', `limit:${limit}`);
 }
 
 describe('X-Mock-Scenario on OCR routes', () => {

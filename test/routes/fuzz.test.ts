@@ -44,11 +44,15 @@ const ocrPath = (api: string, project: string = PROJECT_ID) => `/v2/${project}/o
 const visibleAscii = ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
 /** What an HTTP header value may carry: visible ASCII, spaces and tabs inside, and latin-1 bytes 0x80–0xFF. */
 const headerValue = fc
-  .string({ unit: fc.oneof(fc.constantFrom(...visibleAscii), fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c))), maxLength: 120 })
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom(...visibleAscii),
+      fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)),
+    ),
+    maxLength: 120,
+  })
   .map((s) => s.trim());
-const hugeString = fc
-  .tuple(fc.constantFrom('A', 'é', '中', '😀', '\u0000', '"', '\\', '=', '\ud800'), fc.integer({ min: 1_000, max: 300_000 }))
-  .map(([unit, n]) => unit.repeat(n));
+const hugeString = fc.tuple(fc.constantFrom('A', 'é', '中', '😀', '\u0000', '"', '\\', '=', '\ud800'), fc.integer({ min: 1_000, max: 300_000 })).map(([unit, n]) => unit.repeat(n));
 const strangeString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 64 }),
   fc.constantFrom('\ud800', '\udfff', 'a\ud83d', '\u202e\u2066', '\ufeff', '\u0000', '', ' ', 'null', 'undefined', 'NaN', '__proto__', '../../etc/passwd'),
@@ -96,7 +100,24 @@ const ocrBody = fc.oneof(
     weight: 4,
     arbitrary: fc
       .record(
-        { image: fieldValue, url: fc.oneof(fieldValue, fc.constantFrom('http://10.0.0.1/a.png', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/x', 'http://127.0.0.1:1/a.png', 'http://2852039166/', 'file:///etc/passwd', 'gopher://x/', 'http://u:p@8.8.8.8/')), side: fieldValue, extra: anyJson },
+        {
+          image: fieldValue,
+          url: fc.oneof(
+            fieldValue,
+            fc.constantFrom(
+              'http://10.0.0.1/a.png',
+              'http://169.254.169.254/latest/meta-data/',
+              'http://[::1]/x',
+              'http://127.0.0.1:1/a.png',
+              'http://2852039166/',
+              'file:///etc/passwd',
+              'gopher://x/',
+              'http://u:p@8.8.8.8/',
+            ),
+          ),
+          side: fieldValue,
+          extra: anyJson,
+        },
         { requiredKeys: [] },
       )
       .map((v) => JSON.stringify(v)),
@@ -106,7 +127,10 @@ const ocrBody = fc.oneof(
   { weight: 1, arbitrary: deepJson },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...IMAGES_B64), fc.nat()).map(([image, n]) => JSON.stringify({ image }).slice(0, n % (image.length + 12))) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '"image"', '{"__proto__":{"image":"AAAA"}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"image":"AAAA","image":1}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', 'null', '[]', '"image"', '{"__proto__":{"image":"AAAA"}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"image":"AAAA","image":1}'),
+  },
 );
 
 /** Scenario headers: mostly well-formed (4xx codes, delays, nonsense), some random text. */
@@ -160,10 +184,28 @@ describe('fuzzing every route (issue 7)', () => {
     const headerName = fc.stringMatching(/^x-[a-z0-9-]{1,24}$/);
     const headers = fc.record(
       {
-        'x-auth-token': fc.oneof(fc.constant('GOOD'), headerValue, fc.base64String({ maxLength: 200 }).map((s) => `MII${s}.AAAA`)),
-        authorization: fc.oneof(headerValue, headerValue.map((s) => `SDK-HMAC-SHA256 Access=${s}, SignedHeaders=host;x-sdk-date, Signature=${s}`)),
+        'x-auth-token': fc.oneof(
+          fc.constant('GOOD'),
+          headerValue,
+          fc.base64String({ maxLength: 200 }).map((s) => `MII${s}.AAAA`),
+        ),
+        authorization: fc.oneof(
+          headerValue,
+          headerValue.map((s) => `SDK-HMAC-SHA256 Access=${s}, SignedHeaders=host;x-sdk-date, Signature=${s}`),
+        ),
         'x-sdk-date': fc.oneof(headerValue, fc.constantFrom('20260101T000000Z', '99999999T999999Z')),
-        'content-type': fc.oneof(headerValue, fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/JSON')),
+        'content-type': fc.oneof(
+          headerValue,
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'application/json; charset=latin1',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/JSON',
+          ),
+        ),
         'x-mock-scenario': scenario,
         'x-mock-namespace': fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), headerValue),
         'x-project-id': headerValue,
@@ -204,7 +246,11 @@ describe('fuzzing every route (issue 7)', () => {
         count('altered tokens');
         const at = n % token.length;
         const altered =
-          how === 'replace' ? token.slice(0, at) + char + token.slice(at + 1) : how === 'insert' ? token.slice(0, at) + char + token.slice(at) : token.slice(0, at) + token.slice(at + 1);
+          how === 'replace'
+            ? token.slice(0, at) + char + token.slice(at + 1)
+            : how === 'insert'
+              ? token.slice(0, at) + char + token.slice(at)
+              : token.slice(0, at) + token.slice(at + 1);
         const [p = '', s = ''] = altered.trim().split('.');
         // Base64 ignores the spare low bits of a final character: such a spelling decodes to the same signature.
         const same = altered.trim() === token || (p === payload && /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').equals(Buffer.from(signature, 'base64')));
@@ -218,21 +264,48 @@ describe('fuzzing every route (issue 7)', () => {
     // A token signed with another secret, and a genuine one for another project, are refused too.
     const claims = JSON.parse(Buffer.from(payload.slice(3), 'base64').toString());
     const forged = issueToken({ ...claims, projectId: 'ffffffffffffffffffffffffffffffff' }, 'not-the-secret');
-    expect(expectVendor4xx(await t.app.inject({ method: 'POST', url: ocrPath('passport', 'ffffffffffffffffffffffffffffffff'), headers: { 'x-auth-token': forged }, payload: {} }))).toBe('APIG.0301');
-    expect(expectVendor4xx(await t.app.inject({ method: 'POST', url: ocrPath('passport', 'ffffffffffffffffffffffffffffffff'), headers: { 'x-auth-token': token }, payload: {} }))).toBe('ModelArts.4203');
+    expect(
+      expectVendor4xx(await t.app.inject({ method: 'POST', url: ocrPath('passport', 'ffffffffffffffffffffffffffffffff'), headers: { 'x-auth-token': forged }, payload: {} })),
+    ).toBe('APIG.0301');
+    expect(
+      expectVendor4xx(await t.app.inject({ method: 'POST', url: ocrPath('passport', 'ffffffffffffffffffffffffffffffff'), headers: { 'x-auth-token': token }, payload: {} })),
+    ).toBe('ModelArts.4203');
   });
 
   it(`answers ${RUNS.paths} random methods and paths in their family's shape, never a 5xx`, async () => {
-    const known = ['v2', 'v3', PROJECT_ID, DEFAULT_PROJECT.name, 'ocr', 'passport', 'bankcard', 'emirates-id-card', 'auth', 'tokens', '_mock', 'journal', 'faults', 'stubs', 'config', 'reset', 'health', 'docs', 'openapi.json', 'json', 'static', 'index.html'];
+    const known = [
+      'v2',
+      'v3',
+      PROJECT_ID,
+      DEFAULT_PROJECT.name,
+      'ocr',
+      'passport',
+      'bankcard',
+      'emirates-id-card',
+      'auth',
+      'tokens',
+      '_mock',
+      'journal',
+      'faults',
+      'stubs',
+      'config',
+      'reset',
+      'health',
+      'docs',
+      'openapi.json',
+      'json',
+      'static',
+      'index.html',
+    ];
     const segment = fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom(...known) },
       { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }).map(encodeURIComponent) },
-      { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ019-._~!$&\'()*+,;=:@'), maxLength: 30 }) },
+      { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(..."abcXYZ019-._~!$&'()*+,;=:@"), maxLength: 30 }) },
       { weight: 1, arbitrary: fc.constantFrom('', '.', '..', '%2F', '%00', '%2e%2e', 'a%20b', '%C3%A9', '%F0%9F%98%80') },
     );
-    const path = fc.tuple(fc.array(segment, { minLength: 0, maxLength: 6 }), fc.boolean(), fc.option(fc.string({ unit: fc.constantFrom(...'abc=&%20?#/'), maxLength: 30 }))).map(
-      ([segments, slash, query]) => `/${segments.join('/')}${slash ? '/' : ''}${query === null ? '' : `?${query}`}`,
-    );
+    const path = fc
+      .tuple(fc.array(segment, { minLength: 0, maxLength: 6 }), fc.boolean(), fc.option(fc.string({ unit: fc.constantFrom(...'abc=&%20?#/'), maxLength: 30 })))
+      .map(([segments, slash, query]) => `/${segments.join('/')}${slash ? '/' : ''}${query === null ? '' : `?${query}`}`);
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD');
     await fc.assert(
       fc.asyncProperty(method, path, async (verb, url) => {
@@ -272,7 +345,12 @@ describe('fuzzing every route (issue 7)', () => {
       return copy;
     };
     const body = fc.oneof(
-      { weight: 5, arbitrary: fc.tuple(fc.array(fc.nat(), { maxLength: 7 }), fc.oneof(anyJson, strangeString), fc.boolean()).map(([p, v, drop]) => JSON.stringify(mutate(tokenRequestBody(), p, v, drop))) },
+      {
+        weight: 5,
+        arbitrary: fc
+          .tuple(fc.array(fc.nat(), { maxLength: 7 }), fc.oneof(anyJson, strangeString), fc.boolean())
+          .map(([p, v, drop]) => JSON.stringify(mutate(tokenRequestBody(), p, v, drop))),
+      },
       { weight: 2, arbitrary: anyJson.map((v) => JSON.stringify(v)) },
       // Members the schema does not know, beside valid ones: still a valid request.
       { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 10 }), anyJson).map(([k, v]) => JSON.stringify({ ...tokenRequestBody(), [`x${k}`]: v })) },
@@ -321,11 +399,51 @@ describe('fuzzing the admin API (issue 7)', () => {
       ['GET', '/_mock/config'],
       ['POST', '/_mock/reset'],
     );
-    const key = fc.constantFrom('api', 'image', 'imageSha256', 'result', 'error', 'delayMs', 'jitterMs', 'drop', 'times', 'probability', 'match', 'project', 'rateLimitPerMinute', 'maxConcurrentPerProject', 'subscriptions', 'identities', 'accessKeys', 'extra_info', '__proto__', 'constructor');
-    const leaf = fc.oneof(fieldValue, fc.constantFrom('passport', 'bankcard', 'AIS.0101', 'ModelArts.4505', 'ab'.repeat(32), PASSPORT_RESULT, { ...PASSPORT_RESULT, extra_info: { deep: JSON.parse('['.repeat(200) + ']'.repeat(200)) } }));
+    const key = fc.constantFrom(
+      'api',
+      'image',
+      'imageSha256',
+      'result',
+      'error',
+      'delayMs',
+      'jitterMs',
+      'drop',
+      'times',
+      'probability',
+      'match',
+      'project',
+      'rateLimitPerMinute',
+      'maxConcurrentPerProject',
+      'subscriptions',
+      'identities',
+      'accessKeys',
+      'extra_info',
+      '__proto__',
+      'constructor',
+    );
+    const leaf = fc.oneof(
+      fieldValue,
+      fc.constantFrom('passport', 'bankcard', 'AIS.0101', 'ModelArts.4505', 'ab'.repeat(32), PASSPORT_RESULT, {
+        ...PASSPORT_RESULT,
+        extra_info: { deep: JSON.parse('['.repeat(200) + ']'.repeat(200)) },
+      }),
+    );
     const value = fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(key, leaf, { maxKeys: 4 }));
-    const body = fc.oneof(fc.dictionary(key, value, { maxKeys: 6 }).map((v) => JSON.stringify(v)), value.map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }));
-    const query = fc.option(fc.dictionary(fc.constantFrom('namespace', 'status', 'limit', 'api', 'imageSha256', 'x'), fc.oneof(fc.string({ maxLength: 12 }), strangeString.map((s) => s.slice(0, 300))), { maxKeys: 3 }));
+    const body = fc.oneof(
+      fc.dictionary(key, value, { maxKeys: 6 }).map((v) => JSON.stringify(v)),
+      value.map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 40 }),
+    );
+    const query = fc.option(
+      fc.dictionary(
+        fc.constantFrom('namespace', 'status', 'limit', 'api', 'imageSha256', 'x'),
+        fc.oneof(
+          fc.string({ maxLength: 12 }),
+          strangeString.map((s) => s.slice(0, 300)),
+        ),
+        { maxKeys: 3 },
+      ),
+    );
     const adminToken = fc.oneof({ weight: 8, arbitrary: fc.constant(ADMIN_TOKEN) }, { weight: 2, arbitrary: fc.option(headerValue, { nil: undefined }) });
     const id = fc.oneof(fc.constantFrom('fault-1', 'stub-1', ''), fc.string({ maxLength: 10 }).map(encodeURIComponent));
     const namespace = fc.option(fc.oneof(fc.constantFrom('fuzz', 'other'), headerValue), { nil: undefined });
@@ -344,8 +462,7 @@ describe('fuzzing the admin API (issue 7)', () => {
         if (sentToken !== ADMIN_TOKEN) {
           count('admin calls without the admin token');
           expect(expectAdmin4xx(response, context)).toBe('unauthorized');
-        }
-        else if (response.statusCode >= 400) expectAdmin4xx(response, context);
+        } else if (response.statusCode >= 400) expectAdmin4xx(response, context);
         // Faults and stubs pile up otherwise; the admin API is trusted, so its memory is not what is fuzzed here.
         if (++calls % 100 === 0) await t.app.inject({ method: 'POST', url: '/_mock/reset', headers: { 'x-mock-admin-token': ADMIN_TOKEN } });
       }),

@@ -69,7 +69,15 @@ describe('POST /v3/auth/tokens', () => {
     t = await buildTestApp({
       config: {
         identities: [
-          { domain: 'acme', user: 'ci', password: 'pw', projects: [{ id: 'p1', name: 'ae-ad-1' }, { id: 'p2', name: 'other' }] },
+          {
+            domain: 'acme',
+            user: 'ci',
+            password: 'pw',
+            projects: [
+              { id: 'p1', name: 'ae-ad-1' },
+              { id: 'p2', name: 'other' },
+            ],
+          },
         ],
       },
     });

@@ -20,7 +20,9 @@ async function grindingImage(): Promise<Buffer> {
     { length: 90 },
     (_, i) => `<text x="10" y="${30 + i * 36}" font-size="28" font-family="DejaVu Sans">${`LINE ${i} QUICK BROWN FOX 0123456789 `.repeat(5)}</text>`,
   ).join('');
-  return sharp(Buffer.from(`<svg width="3400" height="3300"><rect width="3400" height="3300" fill="white"/>${rows}</svg>`)).png().toBuffer();
+  return sharp(Buffer.from(`<svg width="3400" height="3300"><rect width="3400" height="3300" fill="white"/>${rows}</svg>`))
+    .png()
+    .toBuffer();
 }
 
 describe('a wedged OCR worker, over HTTP (issue 7)', () => {
@@ -63,6 +65,8 @@ describe('a wedged OCR worker, over HTTP (issue 7)', () => {
     expect(next.statusCode).toBe(200);
     expect(next.json()).toEqual(first.json());
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);
-    console.log(`worker faults: 1 wedged recognition cut off after ${Math.round(waited)} ms (timeout ${TIMEOUT_MS} ms), ${engine.replacements} worker(s) replaced, next request 200`);
+    console.log(
+      `worker faults: 1 wedged recognition cut off after ${Math.round(waited)} ms (timeout ${TIMEOUT_MS} ms), ${engine.replacements} worker(s) replaced, next request 200`,
+    );
   });
 });

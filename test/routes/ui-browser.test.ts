@@ -19,16 +19,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test-output');
 /** Debian's chromium by default; CHROMIUM_PATH names another Chromium or Chrome binary. */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSPORT = join(ROOT, 'fixtures/passport/p01-clean.png');
 const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'fixtures/passport/p01-clean.json'), 'utf8')) as Record<string, string>;
 
@@ -123,11 +114,7 @@ describe('the sandbox page in headless Chromium', () => {
     const row = page.locator(`#journal tbody tr[data-request-id="${requestId}"]`);
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toMatch(/POST \/v2\/\w+\/ocr\/passport.*passport.*token.*200/);
-    expect((await server.admin.journal({ api: 'passport' })).map((entry) => [entry.requestId, entry.authMethod, entry.status])).toContainEqual([
-      requestId,
-      'token',
-      200,
-    ]);
+    expect((await server.admin.journal({ api: 'passport' })).map((entry) => [entry.requestId, entry.authMethod, entry.status])).toContainEqual([requestId, 'token', 200]);
 
     await page.screenshot({ path: join(OUT, 'ui-sandbox-passport.png'), fullPage: true });
     expect({ errors, elsewhere }).toEqual({ errors: [], elsewhere: [] });

@@ -50,9 +50,10 @@ describe('classifyAddress', () => {
 describe('isAddressAllowed', () => {
   it('allows public addresses and, by default, loopback; nothing else', () => {
     const policy = compilePolicy({ allowLoopback: true, allowlist: [] });
-    const verdicts = ['8.8.8.8', '127.0.0.1', '::1', '10.0.0.1', '169.254.169.254', 'fe80::1', 'fc00::1', '0.0.0.0', '224.0.0.1'].map(
-      (address) => [address, isAddressAllowed(policy, address)],
-    );
+    const verdicts = ['8.8.8.8', '127.0.0.1', '::1', '10.0.0.1', '169.254.169.254', 'fe80::1', 'fc00::1', '0.0.0.0', '224.0.0.1'].map((address) => [
+      address,
+      isAddressAllowed(policy, address),
+    ]);
     expect(Object.fromEntries(verdicts)).toEqual({
       '8.8.8.8': true,
       '127.0.0.1': true,
@@ -69,9 +70,15 @@ describe('isAddressAllowed', () => {
   it('refuses loopback when told to, and opens addresses and ranges the allowlist names', () => {
     expect(isAddressAllowed(compilePolicy({ allowLoopback: false, allowlist: [] }), '127.0.0.1')).toBe(false);
     const policy = compilePolicy({ allowLoopback: false, allowlist: ['10.20.0.0/16', '192.168.1.7', 'fd00::/8', 'images.internal'] });
-    expect(['10.20.3.4', '10.21.0.1', '192.168.1.7', '192.168.1.8', 'fd00::5', '::ffff:10.20.0.9', '127.0.0.1'].map((a) => isAddressAllowed(policy, a))).toEqual(
-      [true, false, true, false, true, true, false],
-    );
+    expect(['10.20.3.4', '10.21.0.1', '192.168.1.7', '192.168.1.8', 'fd00::5', '::ffff:10.20.0.9', '127.0.0.1'].map((a) => isAddressAllowed(policy, a))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -90,7 +97,16 @@ describe('checkUrl', () => {
   });
 
   it('refuses other schemes, credentials and what is not a URL with ModelArts.4601', () => {
-    const refused = ['ftp://example.com/a.png', 'file:///etc/passwd', 'gopher://x/', 'data:image/png;base64,AAAA', 'http://user:pw@example.com/a.png', 'http://user@example.com/', 'not a url', '//example.com/a.png'];
+    const refused = [
+      'ftp://example.com/a.png',
+      'file:///etc/passwd',
+      'gopher://x/',
+      'data:image/png;base64,AAAA',
+      'http://user:pw@example.com/a.png',
+      'http://user@example.com/',
+      'not a url',
+      '//example.com/a.png',
+    ];
     expect(refused.map(code)).toEqual(refused.map(() => 'ModelArts.4601'));
   });
 });
@@ -228,8 +244,7 @@ describe('urlFetcher against local servers', () => {
 describe('url on OCR routes', () => {
   let t: TestApp;
 
-  const post = async (payload: object) =>
-    t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': await getToken(t.app) }, payload });
+  const post = async (payload: object) => t.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': await getToken(t.app) }, payload });
 
   it('recognises the image behind a loopback URL', async () => {
     const engine = new FakeEngine();
