@@ -64,7 +64,11 @@ export function renderSection(documents: readonly DocumentType[], answers: { api
     );
     for (const answer of answers.filter((a) => a.api === document.api)) {
       const body = { image: '…base64…', ...(answer.request ?? {}) };
-      const extra = answer.request ? Object.entries(answer.request).map(([k, v]) => `,"${k}":"${v}"`).join('') : '';
+      const extra = answer.request
+        ? Object.entries(answer.request)
+            .map(([k, v]) => `,"${k}":"${v}"`)
+            .join('')
+        : '';
       parts.push(
         `<!-- api-example:${answer.api}:${answer.fixture} -->`,
         '```sh',
@@ -116,13 +120,23 @@ async function recordAnswers(): Promise<{ api: string; fixture: string; request?
     const issued = await app.inject({
       method: 'POST',
       url: '/v3/auth/tokens',
-      payload: { auth: { identity: { methods: ['password'], password: { user: { name: 'mock-user', password: 'mock-password', domain: { name: 'mock-domain' } } } }, scope: { project: { name: 'ae-ad-1' } } } },
+      payload: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'mock-user', password: 'mock-password', domain: { name: 'mock-domain' } } } },
+          scope: { project: { name: 'ae-ad-1' } },
+        },
+      },
     });
     const token = String(issued.headers['x-subject-token']);
     const answers = [];
     for (const example of EXAMPLES) {
       const image = readFileSync(join(ROOT, example.fixture)).toString('base64');
-      const response = await app.inject({ method: 'POST', url: `/v2/${PROJECT}/ocr/${example.api}`, headers: { 'x-auth-token': token }, payload: { image, ...(example.request ?? {}) } });
+      const response = await app.inject({
+        method: 'POST',
+        url: `/v2/${PROJECT}/ocr/${example.api}`,
+        headers: { 'x-auth-token': token },
+        payload: { image, ...(example.request ?? {}) },
+      });
       if (response.statusCode !== 200) throw new Error(`${example.fixture}: ${response.statusCode} ${response.body}`);
       answers.push({ ...example, result: (response.json() as { result: unknown }).result });
     }

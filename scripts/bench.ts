@@ -52,9 +52,7 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  console.log(
-    'npm run bench -- [--write] [--per-level N|all] [--requests N] [--load-seconds N] [--only latency,ocr,throughput,repeat,errors,startup]',
-  );
+  console.log('npm run bench -- [--write] [--per-level N|all] [--requests N] [--load-seconds N] [--only latency,ocr,throughput,repeat,errors,startup]');
   process.exit(0);
 }
 
@@ -223,7 +221,15 @@ function latencyRows(sample: ApiSample, measured: Measured[], native: Map<string
   const levels = [...new Set(measured.map((m) => m.image.level))];
   return [
     row(`**${sample.label}**`, measured, true),
-    ...(levels.length > 1 ? levels.map((level) => row(`${sample.label} · ${level}`, measured.filter((m) => m.image.level === level), false)) : []),
+    ...(levels.length > 1
+      ? levels.map((level) =>
+          row(
+            `${sample.label} · ${level}`,
+            measured.filter((m) => m.image.level === level),
+            false,
+          ),
+        )
+      : []),
   ];
 }
 
@@ -237,9 +243,7 @@ function stageRows(sample: ApiSample, measured: Measured[], prepare: number[]): 
     const calls = measured.flatMap((m) => m.calls.filter((c) => c.stage === stage));
     const durations = calls.map((c) => c.end - c.start);
     const sized = calls.filter((c) => c.width !== undefined && c.height !== undefined);
-    const meanSize = sized.length
-      ? `${Math.round(mean(sized.map((c) => c.width ?? 0)))}×${Math.round(mean(sized.map((c) => c.height ?? 0)))}`
-      : '–';
+    const meanSize = sized.length ? `${Math.round(mean(sized.map((c) => c.width ?? 0)))}×${Math.round(mean(sized.map((c) => c.height ?? 0)))}` : '–';
     const perRequest = sum(durations) / measured.length;
     return [sample.label, stage, (calls.length / measured.length).toFixed(2), meanSize, ms(median(durations)), ms(perRequest), share(perRequest)];
   });
@@ -275,7 +279,12 @@ async function compareOcr(samples: ApiSample[], nativeAvailable: boolean): Promi
     const tessdata = nativeAvailable ? sameModelTessdata() : '';
     const blank = join(tmpdir(), 'ocr-mock-bench-blank.png');
     if (nativeAvailable) {
-      writeFileSync(blank, await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer());
+      writeFileSync(
+        blank,
+        await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } })
+          .png()
+          .toBuffer(),
+      );
     }
     // Native start-up (process, model load) is sampled all through the run, so that a burst of load on the machine
     // does not skew the one figure every net ratio depends on.
@@ -322,7 +331,11 @@ function ocrRows(samples: ApiSample[], comparison: OcrComparison): string[][] {
   };
   return [
     ...samples.map((s) => row(s.label, s.images, false)),
-    row('**all images**', samples.flatMap((s) => s.images), true),
+    row(
+      '**all images**',
+      samples.flatMap((s) => s.images),
+      true,
+    ),
   ];
 }
 
@@ -335,9 +348,7 @@ async function measureThroughput(server: MockServer, token: string, passport: Ap
   for (const concurrency of CONCURRENCY_LEVELS) {
     progress(`throughput: ${THROUGHPUT_REQUESTS} passport requests at concurrency ${concurrency}`);
     // Every request a copy no cache has seen, so this is recognition throughput.
-    const bodies = Array.from({ length: THROUGHPUT_REQUESTS }, (_, i) =>
-      uniqueBody(passport.images[i % passport.images.length] as BenchImage, `throughput ${concurrency} ${i}`),
-    );
+    const bodies = Array.from({ length: THROUGHPUT_REQUESTS }, (_, i) => uniqueBody(passport.images[i % passport.images.length] as BenchImage, `throughput ${concurrency} ${i}`));
     const started = performance.now();
     const results = await runPool(THROUGHPUT_REQUESTS, concurrency, (i) => post(url, bodies[i] ?? '', { 'x-auth-token': token }));
     const wall = (performance.now() - started) / 1000;
@@ -410,12 +421,7 @@ async function warmPath(url: string, headers: Record<string, string>): Promise<v
   await runPool(300, LOAD_CONNECTIONS, () => post(url, SMALL_BODY, headers));
 }
 
-async function compareWithBare(
-  cli: string,
-  label: string,
-  url: string,
-  headers: Record<string, string>,
-): Promise<string[]> {
+async function compareWithBare(cli: string, label: string, url: string, headers: Record<string, string>): Promise<string[]> {
   const sample = await post(url, SMALL_BODY, headers);
   const path = new URL(url).pathname;
   const bare = await startBareFastify(path, sample.status, sample.body);
@@ -548,9 +554,7 @@ let errorRows: string[][] = [];
 if (runs('latency') || runs('throughput') || runs('repeat') || runs('errors')) {
   progress('starting ocr-mock in-process');
   // The per-minute limit is raised so the benchmark's own requests are never throttled; nothing else is changed.
-  const server = await attempt('starting ocr-mock', undefined, () =>
-    startMockServer({ port: 0, config: { logLevel: 'silent', rateLimitPerMinute: 1_000_000 } }),
-  );
+  const server = await attempt('starting ocr-mock', undefined, () => startMockServer({ port: 0, config: { logLevel: 'silent', rateLimitPerMinute: 1_000_000 } }));
   const token = server ? await attempt('getting a token', undefined, () => getToken(server.url)) : undefined;
   if (server && token) {
     const recorder = recordEngineCalls(server.app.ocrEngine);
@@ -603,9 +607,12 @@ if (runs('latency')) {
       '(`text` = no whitelist, `MRZ` = whitelist with `<`, `digits` = digits only); for the passport, `text psm 3` is ' +
       'the page (the printed zone above the MRZ when the MRZ band was found in the pixels) and `MRZ psm 6` the band. ' +
       '*input px* is the mean size of the images the engine was given. Times include queueing for a worker; ' +
-      '*per request* is the stage\'s total over the requests ÷ their number, and its share is of the mean latency. ' +
+      "*per request* is the stage's total over the requests ÷ their number, and its share is of the mean latency. " +
       'Calls run in parallel on the pool, so stages can add up to more than the OCR wall time.\n\n' +
-      table(['API', 'stage', 'calls per request', 'input px', 'p50 ms per call', 'mean ms per request', 'of mean latency'], samples.flatMap((s) => stageRows(s, measured.get(s) ?? [], prepared.get(s) ?? []))),
+      table(
+        ['API', 'stage', 'calls per request', 'input px', 'p50 ms per call', 'mean ms per request', 'of mean latency'],
+        samples.flatMap((s) => stageRows(s, measured.get(s) ?? [], prepared.get(s) ?? [])),
+      ),
   );
 }
 

@@ -66,7 +66,9 @@ async function recognise(check: Check, auth: { token: string; projectId: string 
   const problems =
     result === undefined
       ? [`status ${response.status}`]
-      : check.fields.filter((field) => result[field] !== expected[field]).map((field) => `${field}: expected ${JSON.stringify(expected[field])}, got ${JSON.stringify(result[field])}`);
+      : check.fields
+          .filter((field) => result[field] !== expected[field])
+          .map((field) => `${field}: expected ${JSON.stringify(expected[field])}, got ${JSON.stringify(result[field])}`);
   const what = `${check.api} ${check.fixture}.png`;
   if (problems.length === 0) say(`${what}: ${check.fields.map((f) => `${f} ${JSON.stringify(result?.[f])}`).join(', ')} (${Date.now() - started} ms)`);
   else console.error(`docker-check: ${what}: ${problems.join('; ')}\n  response: ${body}`);

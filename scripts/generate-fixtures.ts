@@ -5,58 +5,24 @@
  *   npx tsx scripts/generate-fixtures.ts                  # every kind
  *   npx tsx scripts/generate-fixtures.ts --only passport  # some kinds (comma-separated or repeated)
  *
- * A new document kind is one more entry in GENERATORS.
+ * The kinds are the registry's APIs; each one's set is described by its generator in src/fixtures/generators.ts.
  */
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { degrade, extensionFor, renderPassport, type DegradationLevel } from '../src/fixtures/index.js';
-import { renderBankCard } from '../src/fixtures/bankcard.js';
-import { renderEmiratesIdFixture } from '../src/fixtures/emirates-id.js';
+import { API_NAMES } from '../src/apis.js';
+import { degrade, extensionFor, type DegradationLevel } from '../src/fixtures/index.js';
+import { FIXTURE_GENERATORS, type FixtureSet } from '../src/fixtures/generators.js';
 
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
-interface FixtureKind {
-  /** Folder under fixtures/. */
-  folder: string;
-  /** File-name prefix: `p01-clean.png`. */
-  prefix: string;
-  /** How many documents, numbered from 1, and the seed for each. */
-  count: number;
-  seed: (n: number) => number;
-  /** The levels document `n` is written at. */
-  levels: (n: number) => DegradationLevel[];
-  render: (seed: number) => Promise<{ image: Buffer; expected: unknown }>;
-}
-
-const GENERATORS: Record<string, FixtureKind> = {
-  passport: {
-    folder: 'passport',
-    prefix: 'p',
-    count: 24,
-    seed: (n) => 1000 + n,
-    // Every passport clean and medium; a third each at light and heavy, spread over the set.
-    levels: (n) => ['clean', 'medium', ...(n % 3 === 1 ? (['light'] as const) : []), ...(n % 3 === 2 ? (['heavy'] as const) : [])],
-    render: (seed) => renderPassport({}, { seed }),
-  },
-  bankcard: {
-    folder: 'bankcard',
-    prefix: 'b',
-    count: 24,
-    seed: (n) => 4000 + n,
-    levels: (n) => ['clean', 'medium', ...(n % 3 === 1 ? (['light'] as const) : []), ...(n % 3 === 2 ? (['heavy'] as const) : [])],
-    render: (seed) => renderBankCard({}, { seed }),
-  },
-  'emirates-id-card': {
-    folder: 'emirates-id-card',
-    prefix: 'e',
-    // Odd seeds are fronts, even seeds backs: 24 of each, all clean and medium, a third each light and heavy.
-    count: 48,
-    seed: (n) => 3000 + n,
-    levels: (n) => ['clean', 'medium', ...(Math.ceil(n / 2) % 3 === 1 ? (['light'] as const) : []), ...(Math.ceil(n / 2) % 3 === 2 ? (['heavy'] as const) : [])],
-    render: (seed) => renderEmiratesIdFixture(seed),
-  },
-};
+/** One folder per API, named as the API: fixtures/<api>/. */
+const GENERATORS: Record<string, FixtureSet & { folder: string }> = Object.fromEntries(
+  API_NAMES.flatMap((api) => {
+    const generator = FIXTURE_GENERATORS[api];
+    return generator ? [[api, { ...generator.set, folder: api }]] : [];
+  }),
+);
 
 interface IndexEntry {
   file: string;
@@ -65,7 +31,7 @@ interface IndexEntry {
   seed: number;
 }
 
-async function generateKind(name: string, kind: FixtureKind): Promise<void> {
+async function generateKind(name: string, kind: FixtureSet & { folder: string }): Promise<void> {
   const dir = `${FIXTURES_DIR}${kind.folder}/`;
   await mkdir(dir, { recursive: true });
   // Stale files from an earlier, larger run would otherwise linger; only this generator's names are removed.
@@ -97,7 +63,10 @@ async function generateKind(name: string, kind: FixtureKind): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-  const requested = (values.only ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const requested = (values.only ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
   const unknown = requested.filter((name) => !(name in GENERATORS));
   if (unknown.length) throw new Error(`unknown fixture kind: ${unknown.join(', ')} (known: ${Object.keys(GENERATORS).join(', ')})`);
 

@@ -2,25 +2,26 @@
 import ipaddr from 'ipaddr.js';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { MockState } from './admin/state.js';
+import { MockState } from './mock/mock-state.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_TOKEN_SECRET, loadConfig, type Config } from './config.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, toEnvelope } from './errors/catalogue.js';
-import { LOCKOUT, signatureAuthenticator } from './http/aksk.js';
-import { registerBodyParsing, SMALL_BODY_LIMIT } from './http/body.js';
-import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './http/errors.js';
-import { createGateway } from './http/gateway.js';
-import { namespaceOf, registerJournal } from './http/journal.js';
-import { realSleep, type Sleeper } from './http/scenario.js';
-import { registerRateLimiting } from './http/throttle.js';
-import { registerRequestLog } from './http/request-log.js';
+import { signatureAuthenticator } from './gateway/aksk.js';
+import { GatewayState } from './gateway/gateway-state.js';
+import { registerBodyParsing, SMALL_BODY_LIMIT } from './gateway/body.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './gateway/vendor-errors.js';
+import { createGateway } from './gateway/pipeline.js';
+import { namespaceOf, registerJournal } from './mock/journal-hooks.js';
+import { mockHooks, realSleep, type Sleeper } from './mock/outcomes.js';
+import { registerRateLimiting } from './gateway/rate-limit.js';
+import { registerRequestLog } from './gateway/request-log.js';
 import { urlFetcher } from './image/fetch-url.js';
 import type { OcrEngine } from './ocr/engine.js';
 import { TesseractEngine } from './ocr/tesseract-engine.js';
-import { randomSource } from './random.js';
+import { randomSource } from './random-source.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
-import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './routes/admin.js';
+import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './mock/admin-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { iamRoutes } from './routes/iam.js';
 import { ocrRoutes } from './routes/ocr.js';
@@ -45,8 +46,10 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     ocrEngine: OcrEngine;
-    /** Everything the admin API holds; tests may read it, but should change it through the admin API. */
+    /** The journal, faults and stubs; tests may read it, but should change it through the admin API. */
     mockState: MockState;
+    /** The gateway's runtime settings, lockouts and counters; tests may read it, but change it through the admin API. */
+    gatewayState: GatewayState;
   }
 }
 
@@ -73,7 +76,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const clock = options.clock ?? systemClock;
   const random = randomSource(config.seed);
   const requestIds = random.stream('request-id');
-  const state = new MockState(config, LOCKOUT);
+  const gatewayState = new GatewayState(config);
+  const mockState = new MockState(config);
   const ownsEngine = !options.engine;
   const engine: OcrEngine =
     options.engine ??
@@ -90,7 +94,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    // One line per request instead of fastify's two (src/http/request-log.ts).
+    // One line per request instead of fastify's two (src/gateway/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     // Routes that take large bodies (OCR, admin stubs) say so; everything else, unknown paths included, is small.
     bodyLimit: SMALL_BODY_LIMIT,
@@ -126,13 +130,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   registerRequestLog(app);
   registerErrorHandling(app);
   app.decorate('ocrEngine', engine);
-  app.decorate('mockState', state);
+  app.decorate('mockState', mockState);
+  app.decorate('gatewayState', gatewayState);
 
   // Before any route: swagger records routes as they are added, the gateway's throttle needs the plugin, and the
   // journal's hooks must see every vendor route.
   await registerOpenApi(app);
-  await registerRateLimiting(app, clock, state.windows);
-  const journaling = registerJournal(app, { state, clock });
+  await registerRateLimiting(app, clock, gatewayState.windows);
+  const journaling = registerJournal(app, { journal: mockState.journal, clock });
 
   // Answered before the body is read: an unknown path (the gateway has no such API), or any request while closing.
   let closing = false;
@@ -145,14 +150,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     if (request.raw.complete === false) reply.header('Connection', 'close');
   });
   // Node answers an `Expect` it does not know with its own bare 417; the vendor envelope instead.
-  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+  app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     const body = JSON.stringify(toEnvelope(ApiError.of('AIS.0101'), ''));
     response.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
     response.end(body);
   });
   // Any route's request may be answered here, so the envelope bypasses the route's response schemas.
-  const refuse = (reply: FastifyReply, error: ApiError) =>
-    sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
+  const refuse = (reply: FastifyReply, error: ApiError) => sendApiError(reply.type('application/json; charset=utf-8').serializer(JSON.stringify), error);
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
       reply.header('Connection', 'close');
@@ -170,21 +174,25 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const gateway = createGateway(app, {
     config,
     clock,
-    state,
-    random,
-    sleep: options.sleep ?? realSleep,
-    journaling,
+    state: gatewayState,
+    mock: mockHooks({
+      state: mockState,
+      rateLimitOf: (namespace) => gatewayState.settings(namespace).rateLimitPerMinute,
+      random,
+      sleep: options.sleep ?? realSleep,
+      journaling,
+    }),
     signature: signatureAuthenticator({
-      accessKey: (ak) => state.accessKey(ak),
-      identities: () => state.identities(),
+      accessKey: (ak) => gatewayState.accessKey(ak),
+      identities: () => gatewayState.identities(),
       clock,
-      lockout: (request) => state.signatureLockout(namespaceOf(request)),
+      lockout: (request) => gatewayState.signatureLockout(namespaceOf(request)),
       debugSignatures: config.debugSignatures,
     }),
   });
   await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm() });
   const tokenIds = random.stream('token-id');
-  await app.register(iamRoutes, { config, clock, identities: () => state.identities(), tokenId: () => tokenIds.uuid() });
+  await app.register(iamRoutes, { config, clock, identities: () => gatewayState.identities(), tokenId: () => tokenIds.uuid() });
   await app.register(ocrRoutes, {
     documents: DOCUMENT_TYPES,
     engine,
@@ -200,14 +208,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }),
   });
 
-  await app.register(uiRoutes, { documents: DOCUMENT_TYPES });
+  await app.register(uiRoutes, { documents: DOCUMENT_TYPES, config });
 
   // Switched off, the admin paths are simply unknown: APIG.0101 like any other.
   if (config.admin) {
     const results = new Map(DOCUMENT_TYPES.map((document) => [document.api, document.resultSchema]));
     await app.register(adminRoutes, {
       prefix: ADMIN_PREFIX,
-      state,
+      gateway: gatewayState,
+      mock: mockState,
       token: config.adminToken,
       results,
       guard: { allowedHosts: config.adminAllowedHosts, allowedOrigins: config.adminAllowedOrigins },
@@ -220,10 +229,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     const address = app.server.address();
     const host = typeof address === 'object' && address ? address.address : config.host;
     if (config.tokenSecret === DEFAULT_TOKEN_SECRET && !isLoopback(host)) {
-      app.log.warn(
-        { host },
-        'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.',
-      );
+      app.log.warn({ host }, 'tokenSecret is the default, which is public: anyone who can reach this port can forge tokens. Set OCR_MOCK_TOKEN_SECRET.');
     }
   });
 

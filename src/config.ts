@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { API_NAMES } from './apis.js';
 
 const Project = Type.Object({
   id: Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }),
@@ -26,12 +27,32 @@ const AccessKey = Type.Object({
   domain: Type.String({ minLength: 1 }),
 });
 
-/** The vendor's OCR APIs, as their path segments spell them. */
-const ApiName = Type.Union([Type.Literal('passport'), Type.Literal('emirates-id-card'), Type.Literal('bankcard')]);
+/** The vendor's OCR APIs, as their path segments spell them: the registry's (src/apis.ts). */
+const ApiName = Type.Union(API_NAMES.map((api) => Type.Literal(api)));
 
 const Subscriptions = Type.Record(Type.String({ pattern: '^[0-9a-zA-Z_-]{1,64}$' }), Type.Array(ApiName), {
   additionalProperties: false,
 });
+
+/**
+ * The settings the admin API may change at run time (`PATCH /_mock/config`). Their bounds are here once: the
+ * config is checked against them at start and every patch at run time.
+ */
+export const RuntimeSettingsSchema = Type.Object({
+  /** Requests per minute per project before APIG.0308. */
+  rateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Recognitions in flight per project before ModelArts.4401. */
+  maxConcurrentPerProject: Type.Integer({ minimum: 1 }),
+  /** Project id → subscribed APIs; a project not listed has subscribed to all of them. */
+  subscriptions: Subscriptions,
+  identities: Type.Array(Identity, { minItems: 1 }),
+  accessKeys: Type.Array(AccessKey),
+});
+export type RuntimeSettings = Static<typeof RuntimeSettingsSchema>;
+
+/** The runtime settings a namespace may override for itself; the others (who may authenticate) are server-wide. */
+export const NAMESPACE_SETTING_KEYS = ['rateLimitPerMinute', 'maxConcurrentPerProject', 'subscriptions'] as const;
+export type NamespaceSettings = Pick<RuntimeSettings, (typeof NAMESPACE_SETTING_KEYS)[number]>;
 
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
@@ -61,21 +82,15 @@ export const ConfigSchema = Type.Object({
   /** HMAC key that signs tokens; replicas sharing it accept each other's tokens. */
   tokenSecret: Type.String({ minLength: 8 }),
   tokenTtlSeconds: Type.Integer({ minimum: 1 }),
-  identities: Type.Array(Identity, { minItems: 1 }),
-  accessKeys: Type.Array(AccessKey),
   /** On an AK/SK mismatch, also return the server's canonical request and string-to-sign in response headers. */
   debugSignatures: Type.Boolean(),
   /**
    * Which codes answer a missing or unreadable X-Auth-Token: `apig` (the gateway's APIG.0301, what the real region
-   * answers first) or `modelarts` (ModelArts.4101–4103, 0203). See src/auth/token.ts.
+   * answers first) or `modelarts` (ModelArts.4101–4103, 0203). See src/gateway/token.ts.
    */
   tokenErrors: Type.Union([Type.Literal('apig'), Type.Literal('modelarts')]),
-  /** Requests per minute per project before APIG.0308. */
-  rateLimitPerMinute: Type.Integer({ minimum: 1 }),
-  /** Recognitions in flight per project before ModelArts.4401. */
-  maxConcurrentPerProject: Type.Integer({ minimum: 1 }),
-  /** Project id → subscribed APIs; a project not listed has subscribed to all of them. */
-  subscriptions: Subscriptions,
+  /** Rate limit, concurrency, subscriptions, identities and access keys: see RuntimeSettingsSchema. */
+  ...RuntimeSettingsSchema.properties,
   /** A `url` image must arrive within this time, redirects and body included; else ModelArts.4603. */
   urlTimeoutMs: Type.Integer({ minimum: 10 }),
   /** Redirects followed for a `url` image; one more gives ModelArts.4603. */
@@ -116,8 +131,11 @@ export type ProjectRef = Static<typeof Project>;
 export type AccessKeyPair = Static<typeof AccessKey>;
 export type ApiName = Static<typeof ApiName>;
 
-/** Parts of the schema the admin API validates runtime changes with, so they obey the same rules as at start. */
-export const ConfigParts = { Identity, AccessKey, ApiName, Subscriptions } as const;
+/** The runtime settings as configured at start (a copy: the admin API changes its own). */
+export function runtimeSettingsOf(config: Readonly<Config>): RuntimeSettings {
+  const keys = Object.keys(RuntimeSettingsSchema.properties) as (keyof RuntimeSettings)[];
+  return structuredClone(Object.fromEntries(keys.map((key) => [key, config[key]]))) as RuntimeSettings;
+}
 
 export const DEFAULT_PROJECT = Object.freeze({ id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ae-ad-1' });
 
@@ -140,12 +158,8 @@ export function defaultConfig(): Config {
     warmup: true,
     tokenSecret: DEFAULT_TOKEN_SECRET,
     tokenTtlSeconds: 24 * 60 * 60,
-    identities: [
-      { domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] },
-    ],
-    accessKeys: [
-      { ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' },
-    ],
+    identities: [{ domain: 'mock-domain', user: 'mock-user', password: 'mock-password', projects: [{ ...DEFAULT_PROJECT }] }],
+    accessKeys: [{ ak: 'OCRMOCKACCESSKEY0001', sk: 'ocrmock-secret-key-0000000000000000000001', domain: 'mock-domain' }],
     debugSignatures: false,
     tokenErrors: 'apig',
     rateLimitPerMinute: 600,
@@ -213,7 +227,13 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, u
     if (raw === undefined || raw === '') continue;
     // Lists of names (admin hosts and origins) are comma-separated in the environment.
     const schema = ConfigSchema.properties[key] as { type?: string; items?: { type?: string } };
-    values[key] = schema.type === 'array' && schema.items?.type === 'string' ? raw.split(',').map((item) => item.trim()).filter(Boolean) : raw;
+    values[key] =
+      schema.type === 'array' && schema.items?.type === 'string'
+        ? raw
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean)
+        : raw;
   }
   return values;
 }

@@ -3,48 +3,31 @@
  * document image and prints the result the API should give for it, using the generator the project's own fixtures
  * come from (src/fixtures), so users can make test images for their own cases.
  *
- * A new kind is one entry in FIXTURE_KINDS. Field names are the generator's; `--given-name`, `--given_name` and
+ * The kinds are the registry's APIs, each with the kinds its generator offers (src/fixtures/generators.ts). Field names are the generator's; `--given-name`, `--given_name` and
  * `--givenName` all name `given_name` (or `givenName`), and values are converted to the type of the default.
  */
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
-import { randomBankCardFields, renderBankCard } from './fixtures/bankcard.js';
+import { API_NAMES } from './apis.js';
 import { DEGRADATION_LEVEL_NAMES, degrade, type DegradationLevel } from './fixtures/degrade.js';
-import { randomEmiratesIdFields, renderEmiratesId } from './fixtures/emirates-id.js';
-import { randomPassportFields, renderPassport } from './fixtures/passport.js';
+import { FIXTURE_GENERATORS, type FieldValue, type FixtureKind } from './fixtures/generators.js';
 
-type FieldValue = string | number | boolean;
+export type { FixtureKind };
 
-export interface FixtureKind {
-  summary: string;
-  /** Every field with its seeded default, which also gives its type. */
-  defaults(seed: number): Record<string, FieldValue>;
-  render(fields: Record<string, FieldValue>, seed: number): Promise<{ image: Buffer; expected: unknown }>;
+/** An API the registry lists that has no generator yet: named by the command, refused with a usage error. */
+function missingGenerator(api: string): FixtureKind {
+  const refuse = (): never => {
+    throw new UsageError(`${api} has no fixture generator yet (add one to src/fixtures/generators.ts)`);
+  };
+  return { summary: `${api} (no fixture generator yet)`, defaults: refuse, render: async () => refuse() };
 }
 
-export const FIXTURE_KINDS: Readonly<Record<string, FixtureKind>> = {
-  passport: {
-    summary: 'passport data page (TD3, two-line MRZ)',
-    defaults: (seed) => randomPassportFields(seed),
-    render: (fields, seed) => renderPassport(fields, { seed }),
-  },
-  'eid-front': {
-    summary: 'Emirates ID card, front',
-    defaults: (seed) => ({ ...randomEmiratesIdFields(seed) }),
-    render: (fields, seed) => renderEmiratesId('front', fields, { seed }),
-  },
-  'eid-back': {
-    summary: 'Emirates ID card, back (three-line TD1 MRZ)',
-    defaults: (seed) => ({ ...randomEmiratesIdFields(seed) }),
-    render: (fields, seed) => renderEmiratesId('back', fields, { seed }),
-  },
-  bankcard: {
-    summary: 'bank card front',
-    defaults: (seed) => randomBankCardFields(seed),
-    render: (fields, seed) => renderBankCard(fields, { seed }),
-  },
-};
+/** Every kind the command knows: the registry's APIs that have a generator, in its table's order, then those without. */
+export const FIXTURE_KINDS: Readonly<Record<string, FixtureKind>> = Object.fromEntries([
+  ...Object.entries(FIXTURE_GENERATORS).flatMap(([api, generator]) => (API_NAMES.includes(api) ? Object.entries(generator.kinds) : [])),
+  ...API_NAMES.filter((api) => !(api in FIXTURE_GENERATORS)).map((api) => [api, missingGenerator(api)] as const),
+]);
 
 export const FIXTURE_USAGE = `usage: ocr-mock fixture <kind> [--<field> <value> …] --out <file.png|file.jpg> [--degrade <level>] [--seed <n>]
 

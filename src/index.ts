@@ -23,4 +23,4 @@ export {
   type StubInput,
   type Transport,
 } from './client/admin-client.js';
-export type { Sleeper } from './http/scenario.js';
+export type { Sleeper } from './mock/outcomes.js';

@@ -1,8 +1,8 @@
 /** Black-box: the built CLI, started as a user would, on a free port. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
-import { spawnCli } from './cli-helper.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
+import { spawnCli } from './helpers/cli.js';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 

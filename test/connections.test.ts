@@ -7,8 +7,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { ERROR_CATALOGUE, isErrorCode } from '../src/errors/catalogue.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
-import { rawRequest } from './net-helper.js';
+import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helpers/index.js';
+import { rawRequest } from './helpers/net.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -25,7 +25,12 @@ async function listening(config: Partial<Config> = {}): Promise<number> {
 /** The vendor envelope, with a catalogue code whose status is the answer's. */
 function expectEnvelope(status: number | null, body: string, context: string): string {
   const parsed = JSON.parse(body) as { error_code: string; error_msg: string };
-  expect(Object.keys(parsed).filter((key) => key !== 'request_id').sort(), context).toEqual(['error_code', 'error_msg']);
+  expect(
+    Object.keys(parsed)
+      .filter((key) => key !== 'request_id')
+      .sort(),
+    context,
+  ).toEqual(['error_code', 'error_msg']);
   expect(isErrorCode(parsed.error_code), context).toBe(true);
   if (isErrorCode(parsed.error_code)) expect(status, context).toBe(ERROR_CATALOGUE[parsed.error_code].status);
   return parsed.error_code;
@@ -98,7 +103,7 @@ describe('every refusal in the vendor envelope (issue 12, low findings)', () => 
 });
 
 describe('while closing (issue 12, low findings)', () => {
-  it('answers a request on a kept-alive connection ModelArts.4403 (503) in the envelope, not fastify\'s bare 503', async () => {
+  it("answers a request on a kept-alive connection ModelArts.4403 (503) in the envelope, not fastify's bare 503", async () => {
     const port = await listening();
     const token = await getToken(t!.app);
     const app = t!.app;

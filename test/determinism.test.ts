@@ -5,8 +5,8 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
-import { buildAdminTestApp, PASSPORT_RESULT } from './admin-helper.js';
-import { PASSPORT_PATH, samplePng, tokenRequestBody } from './helper.js';
+import { buildAdminTestApp, PASSPORT_RESULT } from './helpers/index.js';
+import { PASSPORT_PATH, samplePng, tokenRequestBody } from './helpers/index.js';
 
 async function session(seed: number | undefined) {
   const t = await buildAdminTestApp({ clock: new ManualClock(Date.UTC(2026, 4, 1, 12)), config: seed === undefined ? {} : { seed } });
@@ -52,8 +52,7 @@ describe('determinism', () => {
   });
 
   it('differs with another seed, and without one', async () => {
-    const requestIds = (run: Awaited<ReturnType<typeof session>>) =>
-      run.transcript.map((entry) => (entry as { headers: Record<string, string> }).headers['x-request-id']);
+    const requestIds = (run: Awaited<ReturnType<typeof session>>) => run.transcript.map((entry) => (entry as { headers: Record<string, string> }).headers['x-request-id']);
     const seeded = await session(42);
     expect(requestIds(await session(43))).not.toEqual(requestIds(seeded));
     expect(requestIds(await session(undefined))).not.toEqual(requestIds(await session(undefined)));

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli } from './cli-helper.js';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { spawnCli } from './helpers/cli.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -46,7 +46,14 @@ function ignored(path: string, patterns: string[]): boolean {
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
     const pattern = (negated ? raw.slice(1) : raw).replace(/^\/+|\/+$/g, '');
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`);
+    // A private-use character stands in for `**` while `*` is rewritten.
+    const regex = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*/g, '\uE000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\uE000/g, '.*')}(/.*)?$`,
+    );
     if (regex.test(path)) result = !negated;
   }
   return result;
@@ -54,14 +61,26 @@ function ignored(path: string, patterns: string[]): boolean {
 
 describe('the Dockerfile', () => {
   const steps = instructions(read('Dockerfile'));
-  const stages = steps.reduce<Instruction[][]>((all, step) => (step.name === 'FROM' ? [...all, [step]] : (all.at(-1)?.push(step), all)), []);
+  const stages: Instruction[][] = [];
+  for (const step of steps) {
+    if (step.name === 'FROM') stages.push([step]);
+    else stages.at(-1)?.push(step);
+  }
   const final = stages.at(-1) ?? [];
 
   it('copies only sources that exist and that .dockerignore lets through', () => {
-    const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const patterns = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const sources = steps
       .filter((step) => step.name === 'COPY' && !step.args.includes('--from='))
-      .flatMap((step) => step.args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1));
+      .flatMap((step) =>
+        step.args
+          .split(/\s+/)
+          .filter((word) => !word.startsWith('--'))
+          .slice(0, -1),
+      );
     expect(sources.length).toBeGreaterThan(3);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), source).toBe(true);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderPassport } from '../src/fixtures/passport.js';
 import { FIXTURE_KINDS } from '../src/fixture-cli.js';
 import { startMockServer } from '../src/server.js';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const exec = promisify(execFile);
@@ -83,7 +83,15 @@ describe('ocr-mock fixture', () => {
   });
 
   it('explains mistakes with exit status 2, refused values with 1', async () => {
-    for (const args of [['visa', '--out', 'x.png'], ['passport'], ['passport', '--out', 'x.gif'], ['passport', '--colour', 'red', '--out', 'x.png'], ['passport', '--degrade', 'awful', '--out', 'x.png'], ['passport', '--seed', '-1', '--out', 'x.png'], ['passport', '--surname']]) {
+    for (const args of [
+      ['visa', '--out', 'x.png'],
+      ['passport'],
+      ['passport', '--out', 'x.gif'],
+      ['passport', '--colour', 'red', '--out', 'x.png'],
+      ['passport', '--degrade', 'awful', '--out', 'x.png'],
+      ['passport', '--seed', '-1', '--out', 'x.png'],
+      ['passport', '--surname'],
+    ]) {
       const run = await fixture(...args);
       expect({ args, code: run.code }).toEqual({ args, code: 2 });
       expect(run.stderr).toMatch(/^ocr-mock fixture: .+\nusage: ocr-mock fixture/);
@@ -92,7 +100,7 @@ describe('ocr-mock fixture', () => {
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/expiry_date must be MM\/YY/) });
   });
 
-  it('lists a kind\'s fields with --help', async () => {
+  it("lists a kind's fields with --help", async () => {
     const run = await fixture('passport', '--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--given-name/);

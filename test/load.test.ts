@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import type { OcrEngine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, SPECIMEN_MRZ } from './aksk-helper.js';
-import { tokenRequestBody } from './helper.js';
-import { mb, memory } from './hardening-helper.js';
-import { pngDeclaring } from './hardening-image-makers.js';
+import { PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, SPECIMEN_MRZ } from './helpers/aksk.js';
+import { tokenRequestBody } from './helpers/index.js';
+import { mb, memory } from './helpers/index.js';
+import { pngDeclaring } from './helpers/image-makers.js';
 
 const WAVES = 3;
 const WAVE_SIZE = 200;
@@ -57,7 +57,14 @@ function send(base: string, method: string, path: string, headers: Record<string
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, agent },
+      {
+        method,
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        agent,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -190,7 +197,8 @@ describe(`loopback load: ${WAVES} waves of ${WAVE_SIZE} concurrent mixed request
         const got = outcome(answer);
         expect(ALLOWED[kind], `${kind}: ${answer.status} ${answer.body.slice(0, 200)}`).toContain(got);
         if (got.startsWith('429 APIG.0308')) expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
-        const byKind = (seen[kind] ??= {});
+        const byKind = seen[kind] ?? {};
+        seen[kind] = byKind;
         byKind[got] = (byKind[got] ?? 0) + 1;
       }
       peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -11,8 +11,8 @@ import { ManualClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { mrzEngine, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, vendorSignedRequest } from './aksk-helper.js';
-import { DEFAULT_CREDENTIALS, PASSPORT_PATH, tokenRequestBody } from './helper.js';
+import { mrzEngine, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE, vendorSignedRequest } from './helpers/aksk.js';
+import { DEFAULT_CREDENTIALS, PASSPORT_PATH, tokenRequestBody } from './helpers/index.js';
 
 const ADMIN_TOKEN = 'admin-token-that-must-not-be-logged';
 const URL_PASSWORD = 'url-password-that-must-not-be-logged';
@@ -96,7 +96,7 @@ describe.each([{ debugSignatures: false }, { debugSignatures: true }])('the logs
 
   it('captured the requests (the check is not vacuous)', () => {
     const text = lines.join('\n');
-    // One line per request (src/http/request-log.ts), plus the refusals' and forced outcomes' detail at debug.
+    // One line per request (src/gateway/request-log.ts), plus the refusals' and forced outcomes' detail at debug.
     expect(lines.length).toBeGreaterThan(12);
     expect(text).toContain(`POST ${PASSPORT_PATH} 200`);
     expect(text).toContain(SANDBOX_AK);
@@ -106,7 +106,9 @@ describe.each([{ debugSignatures: false }, { debugSignatures: true }])('the logs
   it('holds no token, signature, secret key, password, admin token or image bytes', () => {
     const text = lines.join('\n');
     expect(Object.values(secrets).every((secret) => secret.length >= 8)).toBe(true);
-    const leaked = Object.entries(secrets).filter(([, secret]) => text.includes(secret)).map(([name]) => name);
+    const leaked = Object.entries(secrets)
+      .filter(([, secret]) => text.includes(secret))
+      .map(([name]) => name);
     expect(leaked).toEqual([]);
     console.log(`logs: ${lines.length} lines at trace (debugSignatures ${settings.debugSignatures}), ${Object.keys(secrets).length} secrets, none found`);
   });

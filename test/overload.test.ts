@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OcrEngine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SPECIMEN_IMAGE, SPECIMEN_MRZ } from './aksk-helper.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
-import { rawRequest } from './net-helper.js';
+import type { TesseractEngine } from '../src/ocr/tesseract-engine.js';
+import { SPECIMEN_IMAGE, SPECIMEN_MRZ } from './helpers/aksk.js';
+import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helpers/index.js';
+import { realEngine } from './helpers/engines.js';
+import { rawRequest } from './helpers/net.js';
 
 /** Answers the specimen MRZ, but only while open (`release()` opens, `hold()` closes); records every call's signal. */
 class GatedEngine implements OcrEngine {
@@ -67,12 +68,12 @@ describe('a global bound on recognitions (issue 12, finding 4; issue 17, point 5
     // Five clients, each in a namespace of its own: per-namespace limits alone would let all five queue.
     const answered: Array<Awaited<ReturnType<TestApp['app']['inject']>>> = [];
     const requests = Array.from({ length: 5 }, (_, i) =>
-      Promise.resolve(
-        t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `client-${i}` }, payload: { image } }),
-      ).then((answer) => {
-        answered.push(answer);
-        return answer;
-      }),
+      Promise.resolve(t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `client-${i}` }, payload: { image } })).then(
+        (answer) => {
+          answered.push(answer);
+          return answer;
+        },
+      ),
     );
     // Two are answered while three wait in the engine.
     await until(() => answered.length === 2 && engine.pending === 3);
@@ -144,13 +145,20 @@ describe('requests given up (issue 12, finding 4)', () => {
   });
 
   it('drops the queued calls of a given-up request from the tesseract.js queue at once', async () => {
-    const engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000 });
+    const engine = realEngine({ workers: 1, timeoutMs: 30_000 });
     try {
       await engine.warm();
-      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
       const busy = engine.recognize({ image: page });
       const controller = new AbortController();
-      const queued = Array.from({ length: 3 }, () => engine.recognize({ image: page, signal: controller.signal }).then(() => 'read', (error: unknown) => error));
+      const queued = Array.from({ length: 3 }, () =>
+        engine.recognize({ image: page, signal: controller.signal }).then(
+          () => 'read',
+          (error: unknown) => error,
+        ),
+      );
       expect(engine.queued).toBe(3);
       controller.abort(new Error('the client left'));
       expect((await Promise.all(queued)).map((outcome) => (outcome as Error).message)).toEqual(Array(3).fill('the client left'));
@@ -165,7 +173,7 @@ describe('requests given up (issue 12, finding 4)', () => {
 describe('after an overload (issue 12, finding 4)', () => {
   let engine: TesseractEngine;
   beforeAll(async () => {
-    engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000 });
+    engine = realEngine({ workers: 1, timeoutMs: 30_000 });
     await engine.warm();
   });
   afterAll(() => engine.close());
@@ -173,10 +181,12 @@ describe('after an overload (issue 12, finding 4)', () => {
   it('holds nothing for requests refused or given up: the queue is empty and the bound admits again', async () => {
     t = await buildTestApp({ engine, config: { maxQueuedRecognitions: 4, ocrTimeoutMs: 1500, resultCacheEntries: 0 } });
     const token = await getToken(t.app);
-    const image = (await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } })
-      .composite([{ input: Buffer.from('<svg width="900" height="600"><text x="40" y="300" font-size="40">NOTHING TO SEE HERE</text></svg>') }])
-      .png()
-      .toBuffer()).toString('base64');
+    const image = (
+      await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } })
+        .composite([{ input: Buffer.from('<svg width="900" height="600"><text x="40" y="300" font-size="40">NOTHING TO SEE HERE</text></svg>') }])
+        .png()
+        .toBuffer()
+    ).toString('base64');
     const answers = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         t!.app.inject({ method: 'POST', url: PASSPORT_PATH, headers: { 'x-auth-token': token, 'x-mock-namespace': `n${i}` }, payload: { image } }),
@@ -193,10 +203,12 @@ describe('after an overload (issue 12, finding 4)', () => {
 
 describe('memory after load (issue 12, finding 4)', () => {
   it('replaces workers that served jobs once the pool stands idle, so their grown WebAssembly memory is returned', async () => {
-    const engine = new TesseractEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
+    const engine = realEngine({ workers: 1, timeoutMs: 30_000, recycleIdleMs: 300 });
     try {
       await engine.warm();
-      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+      const page = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
       await engine.recognize({ image: page });
       expect(engine.recycled).toBe(0);
       await until(() => engine.recycled === 1, 5000);

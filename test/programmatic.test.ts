@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, fault, stub } from '../src/client/admin-client.js';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { PASSPORT_RESULT } from './admin-helper.js';
-import { PROJECT_ID, samplePng, ScriptedEngine, tokenRequestBody } from './helper.js';
+import { PASSPORT_RESULT } from './helpers/index.js';
+import { PROJECT_ID, samplePng, FakeEngine, tokenRequestBody } from './helpers/index.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test-output', 'recipes');
@@ -42,7 +42,7 @@ describe('startMockServer', () => {
   let server: MockServer;
   let auth: string;
   beforeAll(async () => {
-    server = await startMockServer({ port: 0, engine: new ScriptedEngine(), config: { logLevel: 'silent', warmup: false } });
+    server = await startMockServer({ port: 0, engine: new FakeEngine(), config: { logLevel: 'silent', warmup: false } });
     auth = await token(server.url);
   });
   afterAll(() => server.close());
@@ -66,7 +66,10 @@ describe('startMockServer', () => {
     expect((await (await passport(server.url, auth, a.headers, { image: png.toString('base64') })).json()).result.surname).toBe('STUB');
     expect((await (await passport(server.url, auth, b.headers, {})).json()).error_code).toBe('AIS.0101');
 
-    expect((await a.journal()).map((e) => [e.status, e.forcedBy?.replace(/-\d+$/, '')])).toEqual([[502, 'fault'], [200, 'stub']]);
+    expect((await a.journal()).map((e) => [e.status, e.forcedBy?.replace(/-\d+$/, '')])).toEqual([
+      [502, 'fault'],
+      [200, 'stub'],
+    ]);
     expect(await b.journal()).toHaveLength(1);
     await a.resetHandlers();
     expect([await a.faults(), await a.stubs()]).toEqual([[], []]);
@@ -76,7 +79,7 @@ describe('startMockServer', () => {
   });
 
   it('sends the admin token when the server has one', async () => {
-    const guarded = await startMockServer({ port: 0, engine: new ScriptedEngine(), config: { logLevel: 'silent', warmup: false, adminToken: 'let-me-in' } });
+    const guarded = await startMockServer({ port: 0, engine: new FakeEngine(), config: { logLevel: 'silent', warmup: false, adminToken: 'let-me-in' } });
     try {
       expect(await guarded.admin.faults()).toEqual([]);
       await expect(new AdminClient(guarded.url).faults()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });

@@ -29,7 +29,7 @@ describe("the README's API section", () => {
     expect(sides.sort()).toEqual(['back', 'front']);
   });
 
-  it.each(EXAMPLES)('shows for $fixture a result that fits the schema and is the fixture\'s expected result', ({ api, fixture }) => {
+  it.each(EXAMPLES)("shows for $fixture a result that fits the schema and is the fixture's expected result", ({ api, fixture }) => {
     const example = examples.find((e) => e.api === api && e.fixture === fixture);
     const document = DOCUMENT_TYPES.find((d) => d.api === api);
     expect(example && document).toBeTruthy();

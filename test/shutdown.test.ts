@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ID, tokenRequestBody } from './helper.js';
-import { spawnCli, type RunningCli } from './cli-helper.js';
+import { PROJECT_ID, tokenRequestBody } from './helpers/index.js';
+import { spawnCli, type RunningCli } from './helpers/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
@@ -47,7 +47,12 @@ async function tokenFor(url: string): Promise<string> {
 /** Resolves once the log shows the server has received a request for `path`. */
 async function received(cli: Cli, path: string): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!cli.output().split('\n').some((line) => line.includes('incoming request') && line.includes(path))) {
+  while (
+    !cli
+      .output()
+      .split('\n')
+      .some((line) => line.includes('incoming request') && line.includes(path))
+  ) {
     if (Date.now() > deadline) throw new Error(`no request for ${path} in the log:\n${cli.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -57,7 +62,10 @@ function connects(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = net.connect({ host: hostname, port: Number(port) });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

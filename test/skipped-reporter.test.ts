@@ -1,5 +1,5 @@
 /**
- * Issue 17, loud skips: a run's closing lines name every skipped test with its reason (test/skipped-reporter.ts).
+ * Issue 17, loud skips: a run's closing lines name every skipped test with its reason (test/helpers/skipped-reporter.ts).
  * A small suite with a passing test, a test skipped with a note, a `.skip` and a `.todo` is run through vitest with
  * the project's reporters, and its output is read.
  */
@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { skippedSummary } from './skipped-reporter.js';
+import { skippedSummary } from './helpers/skipped-reporter.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -16,7 +16,13 @@ const ROOT = new URL('..', import.meta.url).pathname;
 describe('the skipped-tests summary', () => {
   it('groups names by reason, lists at most 30, and says nothing when nothing was skipped', () => {
     expect(skippedSummary([])).toBe('');
-    expect(skippedSummary([{ name: 'a.test.ts > x', reason: 'no browser' }, { name: 'a.test.ts > y', reason: 'no browser' }, { name: 'b.test.ts > z', reason: undefined }])).toBe(
+    expect(
+      skippedSummary([
+        { name: 'a.test.ts > x', reason: 'no browser' },
+        { name: 'a.test.ts > y', reason: 'no browser' },
+        { name: 'b.test.ts > z', reason: undefined },
+      ]),
+    ).toBe(
       [
         '',
         ' SKIPPED 3 tests, not run:',
@@ -51,7 +57,7 @@ describe('the skipped-tests summary', () => {
     );
     writeFileSync(
       join(dir, 'vitest.config.mjs'),
-      `export default { test: { root: ${JSON.stringify(dir)}, include: ['*.check.ts'], reporters: ['default', ${JSON.stringify(join(ROOT, 'test', 'skipped-reporter.ts'))}] } };\n`,
+      `export default { test: { root: ${JSON.stringify(dir)}, include: ['*.check.ts'], reporters: ['default', ${JSON.stringify(join(ROOT, 'test', 'helpers', 'skipped-reporter.ts'))}] } };\n`,
     );
     const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(dir, 'vitest.config.mjs')], {
       cwd: dir,

@@ -14,7 +14,7 @@ import type { HcClient, HttpRequestOptions } from '@huaweicloud/huaweicloud-sdk-
 import { Logger4jInstance } from '@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/server.js';
-import { mrzEngine, PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE } from './aksk-helper.js';
+import { mrzEngine, PROJECT_ID, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE } from './helpers/aksk.js';
 
 /** What the generated `OcrClient.recognizePassport` sends, for an API the Node OCR SDK (not on npm) would have. */
 function ocrRequest(api: string, body: Record<string, unknown>): HttpRequestOptions {
@@ -41,7 +41,10 @@ describe('the server through the vendor SDK core', () => {
   });
 
   function client(options: { sk?: string; headers?: Record<string, string> } = {}): HcClient {
-    const credentials = new BasicCredentials().withAk(SANDBOX_AK).withSk(options.sk ?? SANDBOX_SK).withProjectId(PROJECT_ID);
+    const credentials = new BasicCredentials()
+      .withAk(SANDBOX_AK)
+      .withSk(options.sk ?? SANDBOX_SK)
+      .withProjectId(PROJECT_ID);
     const builder = new ClientBuilder((hcClient: HcClient) => hcClient).withCredential(credentials).withEndpoint(server.url);
     return (options.headers ? builder.withOptions({ axiosRequestConfig: { headers: options.headers } }) : builder).build();
   }
@@ -57,7 +60,10 @@ describe('the server through the vendor SDK core', () => {
       // The scripted engine reads an MRZ, not a card: the answer is the vendor's recognition error, through the SDK.
       const error = await client()
         .sendRequest(ocrRequest(api, { image: await SPECIMEN_IMAGE() }))
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error, api).toMatchObject({ httpStatusCode: 400, errorCode: expect.stringMatching(/^AIS\.010[45]$/) });
     }
   });
@@ -65,7 +71,10 @@ describe('the server through the vendor SDK core', () => {
   it('sends X-Mock-* headers set with withOptions({ axiosRequestConfig: { headers } }), and the signature still verifies', async () => {
     const ocr = server.namespace('sdk-flow');
     const forced = client({ headers: { ...ocr.headers, 'X-Mock-Scenario': 'error=ModelArts.4503' } });
-    const error = await forced.sendRequest(ocrRequest('passport', { image: await SPECIMEN_IMAGE() })).then(() => undefined, (e: unknown) => e);
+    const error = await forced.sendRequest(ocrRequest('passport', { image: await SPECIMEN_IMAGE() })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ httpStatusCode: 502, errorCode: 'ModelArts.4503', errorMsg: 'Backend service found error.' });
     expect((await ocr.journal()).map((e) => [e.authMethod, e.status, e.forcedBy])).toEqual([['aksk', 502, 'scenario']]);
   });
@@ -73,7 +82,10 @@ describe('the server through the vendor SDK core', () => {
   it('turns a refused signature into the SDK exception with the gateway code', async () => {
     const error = await client({ sk: 'not-the-secret-key' })
       .sendRequest(ocrRequest('passport', { image: await SPECIMEN_IMAGE() }))
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({
       httpStatusCode: 401,
       errorCode: 'APIG.0301',

@@ -6,7 +6,6 @@ const UI = '/_mock/ui';
 const POLL_MS = 1500;
 const JOURNAL_ROWS = 15;
 const ADMIN_TOKEN_KEY = 'ocr-mock.admin-token';
-const LABELS = { passport: 'Passport', 'emirates-id-card': 'Emirates ID card', bankcard: 'Bank card' };
 /** Result members that are not fields. */
 const NOT_FIELDS = new Set(['confidence', 'extra_info']);
 
@@ -80,7 +79,8 @@ function formatBytes(count) {
 }
 
 const currentApi = () => state.settings.apis.find((entry) => entry.api === state.api);
-const labelOf = (api) => LABELS[api] ?? api;
+/** The API's name for people, as the server gives it with the list of APIs. */
+const labelOf = (api) => state.settings.apis.find((entry) => entry.api === api)?.label ?? api;
 
 function sentFields() {
   return Object.fromEntries(Object.entries(state.fields).filter(([, value]) => value !== ''));
@@ -154,7 +154,8 @@ async function validToken() {
 
 function renderApis() {
   const group = $('#api');
-  fill(group,
+  fill(
+    group,
     ...state.settings.apis.map(({ api }) =>
       h('label', { class: 'segment' }, h('input', { type: 'radio', name: 'api', value: api, checked: api === state.api }), h('span', {}, labelOf(api))),
     ),
@@ -163,7 +164,8 @@ function renderApis() {
 
 function renderExtraFields() {
   const container = $('#extra-fields');
-  fill(container,
+  fill(
+    container,
     ...currentApi().fields.map((field) => {
       const id = `field-${field.name}`;
       const control =
@@ -183,10 +185,16 @@ function renderExtraFields() {
 function renderFixtures() {
   const select = $('#fixture');
   const mine = state.fixtures.filter((fixture) => fixture.api === state.api);
-  fill(select,
+  fill(
+    select,
     h('option', { value: '' }, mine.length > 0 ? `choose one of ${mine.length}…` : 'none in this install'),
     mine.map((fixture) =>
-      h('option', { value: fixture.url, selected: state.image?.fixture?.url === fixture.url }, fixture.name, Object.values(fixture.fields).length ? ` (${Object.values(fixture.fields).join(', ')})` : ''),
+      h(
+        'option',
+        { value: fixture.url, selected: state.image?.fixture?.url === fixture.url },
+        fixture.name,
+        Object.values(fixture.fields).length ? ` (${Object.values(fixture.fields).join(', ')})` : '',
+      ),
     ),
   );
   select.disabled = mine.length === 0;
@@ -194,7 +202,8 @@ function renderFixtures() {
 
 function renderForce() {
   const select = $('#force');
-  fill(select,
+  fill(
+    select,
     h('option', { value: '' }, 'nothing: answer normally'),
     h(
       'optgroup',
@@ -245,7 +254,9 @@ function renderRequest() {
   $('#curl').textContent = curlText();
   $('#curl-token').textContent = tokenCurlText();
   const api = currentApi();
-  const image = state.image ? `${state.image.name}, ${formatBytes(state.image.blob.size)} (about ${formatBytes(Math.ceil(state.image.blob.size / 3) * 4)} as base64)` : 'no image chosen';
+  const image = state.image
+    ? `${state.image.name}, ${formatBytes(state.image.blob.size)} (about ${formatBytes(Math.ceil(state.image.blob.size / 3) * 4)} as base64)`
+    : 'no image chosen';
   $('#request-summary').textContent = `POST ${api.path} · ${image}`;
   $('#send').disabled = state.sending || !state.image;
   $('#send').textContent = state.sending ? 'Sending…' : state.image ? 'Send again' : 'Send';
@@ -336,7 +347,8 @@ function showBanner(text) {
 
 function showResult({ status, statusText, json, text, ms, requestId, dropped }) {
   const line = $('#result-status');
-  fill(line,
+  fill(
+    line,
     dropped ? h('span', { class: 'badge err' }, 'dropped') : h('span', { class: `badge ${statusClass(status)}` }, `${status} ${statusText ?? ''}`.trim()),
     h('span', { class: 'muted' }, ` ${Math.round(ms)} ms`),
     requestId ? h('span', { class: 'muted' }, ' · X-Request-Id ', h('code', {}, requestId)) : null,
@@ -361,7 +373,14 @@ function confidenceClass(value) {
 }
 
 function sameValue(a, b) {
-  return String(a ?? '').trim().toUpperCase() === String(b ?? '').trim().toUpperCase();
+  return (
+    String(a ?? '')
+      .trim()
+      .toUpperCase() ===
+    String(b ?? '')
+      .trim()
+      .toUpperCase()
+  );
 }
 
 function renderFields(result, note) {
@@ -373,7 +392,8 @@ function renderFields(result, note) {
   $('#fields').hidden = !result;
   if (!result) return fill(body);
   const confidence = result.confidence ?? {};
-  fill(body,
+  fill(
+    body,
     ...Object.entries(result)
       .filter(([name]) => !NOT_FIELDS.has(name))
       .map(([name, value]) => {
@@ -476,22 +496,25 @@ function renderJournal(entries) {
     fill(body, h('tr', { class: 'empty' }, h('td', { colspan: 9 }, state.journal === 'off' ? '—' : 'No requests yet.')));
     return;
   }
-  fill(body,
-    ...[...entries].reverse().map((entry) =>
-      h(
-        'tr',
-        { class: entry.requestId === state.lastRequestId ? 'mine' : '', dataset: { requestId: entry.requestId } },
-        h('td', { class: 'time' }, new Date(entry.time).toLocaleTimeString([], { hour12: false })),
-        h('td', { class: 'path' }, h('span', { class: 'method' }, entry.method), ' ', entry.path),
-        h('td', {}, entry.namespace),
-        h('td', {}, entry.api ?? '—'),
-        h('td', {}, entry.authMethod ?? '—'),
-        h('td', {}, h('span', { class: `badge ${statusClass(entry.status)}` }, entry.dropped ? 'dropped' : String(entry.status))),
-        h('td', { class: 'code-cell' }, entry.errorCode ?? ''),
-        h('td', {}, entry.forcedBy ?? ''),
-        h('td', { class: 'num' }, String(Math.round(entry.latencyMs))),
+  fill(
+    body,
+    ...[...entries]
+      .reverse()
+      .map((entry) =>
+        h(
+          'tr',
+          { class: entry.requestId === state.lastRequestId ? 'mine' : '', dataset: { requestId: entry.requestId } },
+          h('td', { class: 'time' }, new Date(entry.time).toLocaleTimeString([], { hour12: false })),
+          h('td', { class: 'path' }, h('span', { class: 'method' }, entry.method), ' ', entry.path),
+          h('td', {}, entry.namespace),
+          h('td', {}, entry.api ?? '—'),
+          h('td', {}, entry.authMethod ?? '—'),
+          h('td', {}, h('span', { class: `badge ${statusClass(entry.status)}` }, entry.dropped ? 'dropped' : String(entry.status))),
+          h('td', { class: 'code-cell' }, entry.errorCode ?? ''),
+          h('td', {}, entry.forcedBy ?? ''),
+          h('td', { class: 'num' }, String(Math.round(entry.latencyMs))),
+        ),
       ),
-    ),
   );
 }
 

@@ -21,7 +21,10 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
     const busy = fields.slice(0, 8).reduce((total, value, i) => (i === 3 || i === 4 ? total : total + value), 0);
     const stat = readFileSync('/proc/self/stat', 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces; utime is the 14th field.
-    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const after = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     const own = (after[11] ?? 0) + (after[12] ?? 0) + (after[13] ?? 0) + (after[14] ?? 0);
     return { at: performance.now(), busy, own };
   } catch {

@@ -6,7 +6,7 @@ export const REQUEST_TIMEOUT_MS = 120_000;
 
 export const ocrPath = (api: string) => `/v2/${PROJECT_ID}/ocr/${api}`;
 
-/** The token request for the default sandbox identity (as test/helper.ts's tokenRequestBody builds it). */
+/** The token request for the default sandbox identity (as test/helpers/iam.ts's tokenRequestBody builds it). */
 export const TOKEN_REQUEST_BODY = JSON.stringify({
   auth: {
     identity: {

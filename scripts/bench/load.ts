@@ -40,12 +40,7 @@ interface AutocannonJson {
   statusCodeStats?: Record<string, { count: number }>;
 }
 
-export function runAutocannon(
-  cli: string,
-  url: string,
-  request: { body: string; headers: Record<string, string> },
-  options: LoadOptions,
-): Promise<LoadResult> {
+export function runAutocannon(cli: string, url: string, request: { body: string; headers: Record<string, string> }, options: LoadOptions): Promise<LoadResult> {
   const headerArgs = Object.entries(request.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
   const args = [
     cli,
@@ -101,9 +96,7 @@ export function runAutocannon(
 /** A fastify app with no plugins that answers `path` with exactly `status` and `body`: the floor to compare with. */
 export async function startBareFastify(path: string, status: number, body: string): Promise<{ url: string; app: FastifyInstance }> {
   const app = Fastify({ logger: false });
-  app.post(path, async (_request, reply) =>
-    reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body),
-  );
+  app.post(path, async (_request, reply) => reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

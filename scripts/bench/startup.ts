@@ -29,9 +29,7 @@ export function ensureBuilt(): string | undefined {
   const reason = missing ? 'dist/ was missing' : 'dist/ was older than src/';
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS });
   if (!existsSync(CLI)) throw new Error(`npm run build did not produce dist/cli.js: ${result.stderr || result.stdout}`);
-  return result.status === 0
-    ? `${reason}: ran \`npm run build\` first.`
-    : `${reason}; \`npm run build\` reported type errors (measured the JavaScript it emitted anyway).`;
+  return result.status === 0 ? `${reason}: ran \`npm run build\` first.` : `${reason}; \`npm run build\` reported type errors (measured the JavaScript it emitted anyway).`;
 }
 
 /** VmRSS and VmHWM (peak) of a process, in MB, from /proc; undefined where /proc is not there. */

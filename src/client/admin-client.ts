@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { AdminErrorView, ConfigPatch, ConfigView, FaultSpecInput, FaultView, JournalEntryView, StubView } from '../admin/schemas.js';
+import type { AdminErrorView, ConfigPatch, ConfigView, FaultSpecInput, FaultView, JournalEntryView, StubView } from '../mock/admin-schemas.js';
 
-export type { ConfigPatch, ConfigView, FaultView as Fault, JournalEntryView as JournalEntry, StubView as Stub } from '../admin/schemas.js';
+export type { ConfigPatch, ConfigView, FaultView as Fault, JournalEntryView as JournalEntry, StubView as Stub } from '../mock/admin-schemas.js';
 export type FaultSpec = FaultSpecInput;
 
 export const ADMIN_PATH = '/_mock';
@@ -130,7 +130,11 @@ export class AdminClient {
   // ---- journal ----
 
   async journal(query: JournalQuery = {}): Promise<JournalEntryView[]> {
-    const params = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const params = Object.fromEntries(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return (await this.call<{ entries: JournalEntryView[] }>('GET', '/journal', params)).entries;
   }
 
@@ -161,8 +165,7 @@ export class AdminClient {
   async addStub(input: StubInput): Promise<StubView> {
     const { api, image, imageSha256, result } = input;
     // Base64 goes to the server, which decodes it exactly as the OCR routes will; bytes are hashed here.
-    const key =
-      typeof image === 'string' ? { image } : image !== undefined ? { imageSha256: sha256Of(image) } : { imageSha256 };
+    const key = typeof image === 'string' ? { image } : image !== undefined ? { imageSha256: sha256Of(image) } : { imageSha256 };
     return this.call<StubView>('POST', '/stubs', {}, { api, ...key, result });
   }
 

@@ -60,6 +60,30 @@ export interface OcrResult {
   lines: OcrLine[];
 }
 
+/**
+ * How an engine call failed, in the engine's own terms: it knows nothing of vendor error codes. One table
+ * (src/errors/engine-failures.ts) says which vendor code answers each kind.
+ */
+export type EngineFailureKind =
+  /** The call overran the engine's timeout; its worker is replaced. */
+  | 'timeout'
+  /** The worker running the call died (its thread threw or exited); it is replaced. */
+  | 'crashed'
+  /** The engine was closed before or while the call ran. */
+  | 'closed'
+  /** The engine ran the call and it failed (tesseract threw). */
+  | 'failed';
+
+export class EngineError extends Error {
+  constructor(
+    readonly kind: EngineFailureKind,
+    options?: ErrorOptions,
+  ) {
+    super(`OCR engine call ${kind}`, options);
+    this.name = 'EngineError';
+  }
+}
+
 export interface OcrEngine {
   recognize(request: OcrRequest): Promise<OcrResult>;
   /** Resolves once the engine can answer without a cold start. */

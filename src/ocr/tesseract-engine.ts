@@ -1,7 +1,7 @@
 /**
  * tesseract.js behind the OcrEngine interface: a fixed pool of workers per language, a plain job queue,
  * a timeout that replaces a hung worker, and a watch on every worker thread: one that throws or exits fails its
- * job at once (ModelArts.4502) and is replaced, and the process lives on. A job whose request is given up (its
+ * job at once (an EngineError of kind `crashed`) and is replaced, and the process lives on. A job whose request is given up (its
  * `signal` aborts: the client left, or its deadline passed) leaves the queue at once. Language data comes from the
  * @tesseract.js-data npm packages through `langPath`, so nothing is ever downloaded.
  */
@@ -9,8 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Worker as Thread } from 'node:worker_threads';
 import type { Worker, Block, Line } from 'tesseract.js';
-import { ApiError } from '../errors/catalogue.js';
-import type { OcrEngine, OcrLanguage, OcrLine, OcrRequest, OcrResult } from './engine.js';
+import { EngineError, type OcrEngine, type OcrLanguage, type OcrLine, type OcrRequest, type OcrResult } from './engine.js';
 import { warmupRequests } from './warmup-images.js';
 import { createWatchedWorker, OEM } from './tesseract-threads.js';
 
@@ -65,7 +64,7 @@ export interface TesseractEngineOptions {
 export const RECYCLE_IDLE_MS = 10_000;
 
 function startWorker(lang: OcrLanguage, options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath'>): Running {
-  let fail: (error: ApiError) => void = () => undefined;
+  let fail: (error: EngineError) => void = () => undefined;
   const died = new Promise<never>((_, reject) => {
     fail = reject;
   });
@@ -85,13 +84,13 @@ function startWorker(lang: OcrLanguage, options: Pick<TesseractEngineOptions, 'w
       if (dead) return;
       dead = true;
       options.onWorkerDeath?.(lang, cause);
-      fail(ApiError.of('ModelArts.4502'));
+      fail(new EngineError('crashed', { cause }));
     };
     watched.on('error', (error: Error) => die(`thread threw: ${error.message}`));
     watched.on('exit', (code: number) => die(`thread exited with code ${code}`));
   };
   if (thread) watch(thread);
-  else void worker.then((w) => watch((w as unknown as { worker: Thread }).worker)).catch(() => undefined);
+  else void worker.then((w) => watch((w as Worker & { worker: Thread }).worker)).catch(() => undefined);
   // A thread that dies while loading would leave `worker` pending forever.
   const ready = Promise.race([worker, died]);
   ready.catch(() => undefined);
@@ -128,7 +127,7 @@ class WorkerPool {
   /** Workers replaced after the pool stood idle (see `recycleIdleMs`). */
   recycled = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly stopRunning = new Set<(error: ApiError) => void>();
+  private readonly stopRunning = new Set<(error: EngineError) => void>();
 
   constructor(
     private readonly lang: OcrLanguage,
@@ -195,7 +194,7 @@ class WorkerPool {
   }
 
   run(request: OcrRequest): Promise<OcrResult> {
-    if (this.closed) return Promise.reject(ApiError.of('ModelArts.4508'));
+    if (this.closed) return Promise.reject(new EngineError('closed'));
     const { signal } = request;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.started) void this.start().catch(() => undefined);
@@ -253,9 +252,9 @@ class WorkerPool {
 
   private async execute(slot: Slot, job: Job): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    let stopThis: ((error: ApiError) => void) | undefined;
+    let stopThis: ((error: EngineError) => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(ApiError.of('ModelArts.4402')), this.timeoutMs);
+      timer = setTimeout(() => reject(new EngineError('timeout')), this.timeoutMs);
       // Closing the pool ends running jobs at once rather than when their timeout fires.
       stopThis = reject;
       this.stopRunning.add(reject);
@@ -279,7 +278,7 @@ class WorkerPool {
         this.replacements++;
         old();
       }
-      job.reject(error instanceof ApiError ? error : ApiError.of('AIS.0105'));
+      job.reject(error instanceof EngineError ? error : new EngineError('failed', { cause: error }));
     } finally {
       clearTimeout(timer);
       if (stopThis) this.stopRunning.delete(stopThis);
@@ -301,8 +300,8 @@ class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
-    for (const job of this.queue.splice(0)) job.reject(ApiError.of('ModelArts.4508'));
-    for (const stop of this.stopRunning) stop(ApiError.of('ModelArts.4508'));
+    for (const job of this.queue.splice(0)) job.reject(new EngineError('closed'));
+    for (const stop of this.stopRunning) stop(new EngineError('closed'));
     for (const slot of this.slots) slot.retire();
     await Promise.allSettled(this.slots.map(async (s) => (await s.worker).terminate()));
   }

@@ -1,12 +1,13 @@
 /** The fake IAM: `POST /v3/auth/tokens`, password method, project scope, Keystone v3 body. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError } from 'fastify';
-import { issueToken } from '../auth/token.js';
-import { stableId, type IdentityDirectory } from '../auth/identities.js';
+import type { FastifyError, FastifyReply } from 'fastify';
+import { issueToken } from '../gateway/token.js';
+import { stableId, type IdentityDirectory } from '../gateway/identities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { FixedWindowCounter } from '../throttle/fixed-window.js';
+import { iamError, type IamErrorKind } from '../errors/iam-catalogue.js';
+import { FixedWindowCounter } from '../gateway/fixed-window.js';
 
 const Named = Type.Object({ name: Type.String({ minLength: 1 }) });
 
@@ -47,12 +48,6 @@ const IamError = Type.Object({
   error: Type.Object({ code: Type.Integer(), message: Type.String(), title: Type.String() }),
 });
 
-const TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 429: 'Too Many Requests' } as const;
-
-function iamError(code: 400 | 401 | 429, message: string) {
-  return { error: { code, message, title: TITLES[code] } };
-}
-
 const MINUTE_MS = 60_000;
 
 export interface IamRouteOptions {
@@ -68,14 +63,17 @@ export interface IamRouteOptions {
 const ROLES = [{ id: stableId('role', 'te_admin'), name: 'te_admin' }];
 
 export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app, { config, clock, identities, tokenId }) => {
+  const refuse = (reply: FastifyReply, kind: IamErrorKind) => {
+    const { status, body } = iamError(kind);
+    return reply.code(status).send(body);
+  };
   // Failed logins per client address and user name, per minute: guessing a password is throttled, while one
   // client's mistakes never lock the user out for others (or for itself past the minute).
   const failures = new FixedWindowCounter();
   // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     request.log.debug({ err: error.message }, 'token request refused');
-    const status = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : 400;
-    return reply.code(status).send(iamError(400, 'The request body is malformed or incomplete.'));
+    return refuse(reply, error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : 'malformed-body');
   });
 
   app.post(
@@ -92,26 +90,23 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
     async (request, reply) => {
       const { identity: auth, scope } = (request.body as TokenRequest).auth;
       if (!auth.methods.includes('password')) {
-        return reply.code(400).send(iamError(400, 'Only the password authentication method is supported.'));
+        return refuse(reply, 'unsupported-method');
       }
       const { user } = auth.password;
       const failureKey = JSON.stringify([request.ip, user.domain.name, user.name]);
       const throttled = failures.peek(failureKey, clock.now(), MINUTE_MS);
       if (throttled.state.count >= config.iamMaxFailuresPerMinute) {
         request.log.warn({ user: user.name, domain: user.domain.name }, 'IAM login throttled after repeated failures');
-        return reply
-          .code(429)
-          .header('Retry-After', String(Math.max(1, Math.ceil(throttled.ttl / 1000))))
-          .send(iamError(429, 'Too many failed attempts for this user. Try again later.'));
+        return refuse(reply.header('Retry-After', String(Math.max(1, Math.ceil(throttled.ttl / 1000)))), 'too-many-failures');
       }
       const directory = identities();
       const identity = directory.authenticate(user.domain.name, user.name, user.password);
       if (!identity) {
         failures.hit(failureKey, clock.now(), MINUTE_MS);
-        return reply.code(401).send(iamError(401, 'The username or password is wrong.'));
+        return refuse(reply, 'wrong-credentials');
       }
       const project = directory.project(identity, scope.project);
-      if (!project) return reply.code(401).send(iamError(401, 'The project in the scope does not exist or is not the user\'s.'));
+      if (!project) return refuse(reply, 'wrong-project');
 
       const issuedAt = clock.now();
       const expiresAt = issuedAt + config.tokenTtlSeconds * 1000;

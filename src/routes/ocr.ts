@@ -3,8 +3,8 @@ import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/catalogue.js';
-import type { Gateway } from '../http/gateway.js';
-import { errorResponses } from '../http/schemas.js';
+import type { Gateway } from '../gateway/pipeline.js';
+import { errorResponses } from '../gateway/vendor-errors.js';
 import { checkImage, decodeBase64Image } from '../image/intake.js';
 import { PreparedImage } from '../image/prepare.js';
 import { engineFor, type OcrEngine } from '../ocr/engine.js';
@@ -58,9 +58,7 @@ const RequestHeaders = Type.Object({
       description: 'Mock only: error=<code>, delay=<n>ms|<n>s, drop (separated by ;) force this outcome; token-errors=apig|modelarts words a token refusal',
     }),
   ),
-  'x-mock-namespace': Type.Optional(
-    Type.String({ description: 'Mock only: keeps journal, faults, stubs and counters apart; default the project id' }),
-  ),
+  'x-mock-namespace': Type.Optional(Type.String({ description: 'Mock only: keeps journal, faults, stubs and counters apart; default the project id' })),
 });
 
 /** Rejects with the signal's reason when it aborts; never settles otherwise. */
@@ -81,7 +79,7 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
         preParsing: gateway.preParsing,
         preValidation: gateway.preValidation(document),
         bodyLimit: gateway.bodyLimit,
-        // Kept raw until the caller is authenticated (see src/http/body.ts).
+        // Kept raw until the caller is authenticated (see src/gateway/body.ts).
         config: { api: document.api, deferBodyParsing: true },
         schema: {
           summary: `${document.title} recognition`,
@@ -95,7 +93,11 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
       async (request, reply) => {
         const { image, url, ...rest } = request.body as { image?: string; url?: string } & Record<string, unknown>;
         // Only the fields the document declares reach recognition and the cache key; unknown ones are ignored.
-        const extra = Object.fromEntries(Object.keys(document.requestFields).filter((k) => k in rest).map((k) => [k, rest[k]]));
+        const extra = Object.fromEntries(
+          Object.keys(document.requestFields)
+            .filter((k) => k in rest)
+            .map((k) => [k, rest[k]]),
+        );
         if ((image === undefined) === (url === undefined)) throw ApiError.of('AIS.0101');
         return gateway.withSlot(request, async () => {
           const bytes = image !== undefined ? decodeBase64Image(image) : await fetchImage(url as string);

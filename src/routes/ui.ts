@@ -15,9 +15,10 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
-import { defaultConfig } from '../config.js';
+import { apiLabel } from '../apis.js';
+import { defaultConfig, type Config } from '../config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses } from '../gateway/vendor-errors.js';
 import type { DocumentType } from '../recognition/document.js';
 
 export const UI_PATH = '/_mock/ui';
@@ -65,7 +66,7 @@ const RequestField = Type.Object({
 });
 
 const Settings = Type.Object({
-  apis: Type.Array(Type.Object({ api: Type.String(), path: Type.String(), fields: Type.Array(RequestField) })),
+  apis: Type.Array(Type.Object({ api: Type.String(), label: Type.String(), path: Type.String(), fields: Type.Array(RequestField) })),
   errors: Type.Array(Type.Object({ code: Type.String(), status: Type.Integer(), message: Type.String() })),
   identity: Type.Object({ domain: Type.String(), user: Type.String(), password: Type.String(), project: Type.String() }),
 });
@@ -115,20 +116,31 @@ function valuesOf(schema: TSchema): string[] {
   return options.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
-function settingsOf(documents: readonly DocumentType[]): Settings {
-  const identity = defaultConfig().identities[0];
-  if (!identity?.projects[0]) throw new Error('the default configuration has no sandbox identity');
+/**
+ * The identity's password when it is the default sandbox identity's, which the README publishes; any other is a
+ * secret of whoever configured the server, never sent to a page anyone can load, so the page asks for it.
+ */
+function publishedPassword(identity: Config['identities'][number]): string {
+  const published = defaultConfig().identities[0];
+  const isPublished = published !== undefined && identity.domain === published.domain && identity.user === published.user && identity.password === published.password;
+  return isPublished ? identity.password : '';
+}
+
+function settingsOf(documents: readonly DocumentType[], config: Readonly<Config>): Settings {
+  const identity = config.identities[0];
+  if (!identity?.projects[0]) throw new Error('the configuration has no identity for the sandbox page');
   return {
     apis: documents.map((document) => {
       const required = new Set(Type.Object(document.requestFields).required ?? []);
       return {
         api: document.api,
+        label: apiLabel(document.api),
         path: `/v2/{project_id}/ocr/${document.api}`,
         fields: Object.entries(document.requestFields).map(([name, schema]) => ({ name, required: required.has(name), values: valuesOf(schema) })),
       };
     }),
     errors: (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).map((code) => ({ code, ...ERROR_CATALOGUE[code] })),
-    identity: { domain: identity.domain, user: identity.user, password: identity.password, project: identity.projects[0].name },
+    identity: { domain: identity.domain, user: identity.user, password: publishedPassword(identity), project: identity.projects[0].name },
   };
 }
 
@@ -146,9 +158,7 @@ function loadFixtures(dir: URL, documents: readonly DocumentType[], log: Fastify
       const clean = index.filter((entry) => entry.level === 'clean' && FIXTURE_NAME.test(entry.file)).slice(0, FIXTURES_PER_API);
       for (const entry of clean) {
         const expected = JSON.parse(readFileSync(new URL(entry.expected, folder), 'utf8')) as Record<string, unknown>;
-        const fields = Object.fromEntries(
-          Object.keys(requestFields).flatMap((name) => (typeof expected[name] === 'string' ? [[name, expected[name] as string]] : [])),
-        );
+        const fields = Object.fromEntries(Object.keys(requestFields).flatMap((name) => (typeof expected[name] === 'string' ? [[name, expected[name] as string]] : [])));
         list.push({ api, name: entry.file, url: `${UI_PATH}/fixtures/${api}/${entry.file}`, fields, expected });
         files.set(`${api}/${entry.file}`, new URL(entry.file, folder));
       }
@@ -162,13 +172,15 @@ function loadFixtures(dir: URL, documents: readonly DocumentType[], log: Fastify
 export interface UiRouteOptions {
   /** The APIs the page offers, with their extra request fields. */
   documents: readonly DocumentType[];
+  /** The running configuration: the page offers its first identity (its password only if it is the published one). */
+  config: Readonly<Config>;
   /** Where the fixtures are; `fixtures/` at the package root by default (absent from the Docker image). */
   fixturesDir?: URL;
 }
 
 export const uiRoutes: FastifyPluginAsyncTypebox<UiRouteOptions> = async (app, options) => {
   const assets = loadAssets(new URL('ui/', PACKAGE_ROOT));
-  const settings = settingsOf(options.documents);
+  const settings = settingsOf(options.documents, options.config);
   const fixtures = loadFixtures(options.fixturesDir ?? new URL('fixtures/', PACKAGE_ROOT), options.documents, app.log);
   const page = assets.get('index.html') as Asset;
 
