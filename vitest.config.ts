@@ -13,9 +13,9 @@ const UNIT = [
   'test/gateway/throttle-arithmetic.test.ts',
   'test/mock/admin-core.test.ts',
   'test/node-version.test.ts',
-  'test/card-number.test.ts',
-  'test/luhn.test.ts',
-  'test/mrz.test.ts',
+  'test/recognition/bankcard/card-number.test.ts',
+  'test/recognition/toolkit/*.test.ts',
+  'test/recognition/mrz/mrz.test.ts',
 ];
 
 export default defineConfig({

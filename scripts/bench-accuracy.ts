@@ -22,6 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../src/errors/catalogue.js';
+import { engineFailureToApiError } from '../src/errors/engine-failures.js';
 import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/capture.js';
 import { BANK_CARD_DESIGNS, renderBankCard } from '../src/fixtures/bankcard.js';
 import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../src/fixtures/emirates-id.js';
@@ -163,7 +164,8 @@ async function run(api: string, sample: Sample): Promise<Outcome> {
     const prepared = await PreparedImage.from(checkImage(image, document.limits));
     result = (await document.recognize({ image: prepared, engine, now, options: request ?? {} })) as Record<string, unknown>;
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    // A vendor error, or an engine failure the server would answer with one: the document was not read.
+    if (!(error instanceof ApiError) && !engineFailureToApiError(error)) throw error;
     refused = true;
   }
   const confidence = (result.confidence ?? {}) as Record<string, number>;

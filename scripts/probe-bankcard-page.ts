@@ -26,7 +26,11 @@ for (const row of toRows(page.lines)) console.log(`${row.bbox.y0}-${row.bbox.y1}
 console.log('expected', JSON.stringify(rendered.expected));
 const started = performance.now();
 try {
-  console.log('got', JSON.stringify(await bankcard.recognize({ image: prepared, engine, now: Date.UTC(2026, 0, 1), options: {} })), `${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    'got',
+    JSON.stringify(await bankcard.recognize({ image: prepared, engine, now: Date.UTC(2026, 0, 1), options: {} })),
+    `${(performance.now() - started).toFixed(0)} ms`,
+  );
 } catch (error) {
   console.log('refused', (error as Error).message);
 }

@@ -50,7 +50,8 @@ for (const heldBack of [false, true]) {
         }
         if (!right) {
           all = false;
-          if (process.env.VERBOSE && result.confidence) console.error(`${item.name} ${field}: expected ${JSON.stringify(item.expected[field])} got ${JSON.stringify(result[field])} (${confidence})`);
+          if (process.env.VERBOSE && result.confidence)
+            console.error(`${item.name} ${field}: expected ${JSON.stringify(item.expected[field])} got ${JSON.stringify(result[field])} (${confidence})`);
         }
       }
       if (result.card_number === item.expected.card_number) numberRight++;

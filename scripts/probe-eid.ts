@@ -54,7 +54,10 @@ interface Tally {
 const tallies = new Map<string, Tally>();
 const tallyOf = (key: string) => {
   let t = tallies.get(key);
-  if (!t) tallies.set(key, (t = { fields: 0, fieldsRight: 0, docs: 0, docsRight: 0, refused: 0, sure: 0, sureWrong: 0, ms: [] }));
+  if (!t) {
+    t = { fields: 0, fieldsRight: 0, docs: 0, docsRight: 0, refused: 0, sure: 0, sureWrong: 0, ms: [] };
+    tallies.set(key, t);
+  }
   return t;
 };
 

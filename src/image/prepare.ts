@@ -71,11 +71,7 @@ export class PreparedImage {
       const meta = await base.clone().metadata();
       const width = meta.autoOrient?.width ?? meta.width ?? image.width;
       const targetWidth = Math.min(MAX_WORKING_WIDTH, Math.max(MIN_WORKING_WIDTH, width));
-      const { data, info } = await base
-        .resize({ width: targetWidth, kernel: 'lanczos3' })
-        .grayscale()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      const { data, info } = await base.resize({ width: targetWidth, kernel: 'lanczos3' }).grayscale().raw().toBuffer({ resolveWithObject: true });
       const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
       const { mean, stdev } = levelStats(pixels);
       if (stdev < BLANK_STDEV) throw ApiError.of('AIS.0104');
@@ -91,7 +87,9 @@ export class PreparedImage {
 
   /** A page made from grey pixels already in memory (a cut-out of another page). */
   static async fromPixels(pixels: Uint8Array, width: number, height: number): Promise<PreparedImage> {
-    const png = await sharp(pixels, { raw: { width, height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+    const png = await sharp(pixels, { raw: { width, height, channels: 1 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     return new PreparedImage(png, width, height, pixels, levelStats(pixels).mean);
   }
 
@@ -163,7 +161,9 @@ export class PreparedImage {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     return new PreparedImage(png, info.width, info.height, pixels, levelStats(pixels).mean);
   }
 

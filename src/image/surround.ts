@@ -41,7 +41,9 @@ export async function withoutSurround(image: Buffer): Promise<Buffer> {
     if (i >= width) stack.push(i - width);
     if (i < (height - 1) * width) stack.push(i + width);
   }
-  return sharp(out, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(out, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** The grey level below which `share` of the pixels lie. */

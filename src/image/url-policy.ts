@@ -6,16 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import { ApiError } from '../errors/catalogue.js';
 
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'unique-local'
-  | 'unspecified'
-  | 'multicast'
-  | 'reserved'
-  | 'invalid';
+export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'unique-local' | 'unspecified' | 'multicast' | 'reserved' | 'invalid';
 
 /** ipaddr.js range names → our classes; a range not listed here (6to4, teredo, NAT64, CGNAT, …) is `reserved`. */
 const RANGE_CLASSES: Record<string, AddressClass> = {
@@ -62,7 +53,10 @@ export interface CompiledPolicy {
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  return host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[|\]$/g, '');
 }
 
 export function compilePolicy({ allowLoopback, allowlist }: AddressPolicy): CompiledPolicy {

@@ -4,4 +4,4 @@ import { bankcard } from './bankcard/index.js';
 import { emiratesIdCard } from './emirates-id-card/index.js';
 import { passport } from './passport/index.js';
 
-export const DOCUMENT_TYPES: readonly DocumentType[] = [passport as unknown as DocumentType, bankcard as unknown as DocumentType, emiratesIdCard as unknown as DocumentType];
+export const DOCUMENT_TYPES: readonly DocumentType[] = [passport, bankcard, emiratesIdCard];

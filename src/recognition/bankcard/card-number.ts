@@ -12,7 +12,13 @@ export type CardType = 'Visa' | 'MasterCard' | 'Unrecognized';
 /** Prefix ranges per network, compared on the first `low.length` digits; anything else is Unrecognized. */
 export const CARD_TYPE_RULES: readonly { type: CardType; ranges: readonly (readonly [low: string, high: string])[] }[] = [
   { type: 'Visa', ranges: [['4', '4']] },
-  { type: 'MasterCard', ranges: [['51', '55'], ['2221', '2720']] },
+  {
+    type: 'MasterCard',
+    ranges: [
+      ['51', '55'],
+      ['2221', '2720'],
+    ],
+  },
 ];
 
 /** Card numbers in use run from 12 digits (some Maestro) to 19 (ISO/IEC 7812 allows no more). */
@@ -45,7 +51,10 @@ export interface DigitReading {
 
 /** A reading of plain text, e.g. `"5108 9267 O586 4821"`, every character at `confidence`; look-alikes become digits. */
 export function readingFromText(text: string, confidence = 0.9): DigitReading {
-  const digits = [...text].map((c) => DIGIT_LOOKALIKES[c] ?? c).filter((c) => /\d/.test(c)).join('');
+  const digits = [...text]
+    .map((c) => DIGIT_LOOKALIKES[c] ?? c)
+    .filter((c) => /\d/.test(c))
+    .join('');
   return { digits, confidences: [...digits].map(() => confidence) };
 }
 
@@ -92,9 +101,7 @@ function positionOptions(readings: readonly DigitReading[], position: number): O
   }
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   const best = Math.max(...weights.values());
-  return [...weights]
-    .map(([digit, weight]) => ({ digit: Number(digit), cost: (COST.minority * (best - weight)) / total }))
-    .sort((a, b) => a.cost - b.cost);
+  return [...weights].map(([digit, weight]) => ({ digit: Number(digit), cost: (COST.minority * (best - weight)) / total })).sort((a, b) => a.cost - b.cost);
 }
 
 /** Luhn weight of digit `d` at `position` (from the left) in a number of `length` digits. */
@@ -169,8 +176,7 @@ export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumbe
   const plausible = readings.filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
   // The median: a whitelist read gives a few digits (those after a gap) near-zero confidence for no clear reason.
   const vote = (length: number) =>
-    plausible.filter((r) => r.digits.length === length).reduce((sum, r) => sum + Math.max(0.05, median(r.confidences) * (r.weight ?? 1)), 0) *
-    (LENGTH_PRIOR[length] ?? 0.2);
+    plausible.filter((r) => r.digits.length === length).reduce((sum, r) => sum + Math.max(0.05, median(r.confidences) * (r.weight ?? 1)), 0) * (LENGTH_PRIOR[length] ?? 0.2);
   const length = [...new Set(plausible.map((r) => r.digits.length))].sort((a, b) => vote(b) - vote(a))[0];
   if (length === undefined) return { digits: '', luhnValid: false, confidence: 0, corrections: 0 };
 
@@ -189,4 +195,3 @@ export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumbe
   }
   return { digits: read.digits, luhnValid: false, confidence: rounded(Math.min(0.49, 0.5 * read.confidence)), corrections: 0 };
 }
-

@@ -151,13 +151,18 @@ export function dateLines(rows: readonly Row[], numberRow: Row): { lines: TextLi
 async function readDateZone(image: PreparedImage, engine: OcrEngine, numberRow: Row): Promise<TextLine[]> {
   const top = numberRow.bbox.y1 + numberRow.height * 0.1;
   if (top >= image.height - 4) return [];
-  const result = await reread(image, engine, { x0: 0, x1: image.width, y0: top, y1: image.height }, {
-    scale: scaleFor(TARGET_HEIGHT, numberRow.height * 0.5),
-    invert: 'auto',
-    binarize: true,
-    psm: PageSegmentation.sparse,
-    whitelist: `${DIGITS}/`,
-  });
+  const result = await reread(
+    image,
+    engine,
+    { x0: 0, x1: image.width, y0: top, y1: image.height },
+    {
+      scale: scaleFor(TARGET_HEIGHT, numberRow.height * 0.5),
+      invert: 'auto',
+      binarize: true,
+      psm: PageSegmentation.sparse,
+      whitelist: `${DIGITS}/`,
+    },
+  );
   return toRows(result.lines).map((r) => ({ text: r.text, confidence: symbolConfidence(r.words) }));
 }
 
@@ -175,4 +180,3 @@ export async function findDates(image: PreparedImage, engine: OcrEngine, rows: r
   if (dates.expiry_date && !orphanLabel) return dates;
   return fillMissingDates(dates, pickCardDates([...lines, ...(await readDateZone(image, engine, numberRow))]));
 }
-

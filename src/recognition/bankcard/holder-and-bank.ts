@@ -80,7 +80,12 @@ function nameSpan(texts: readonly string[]): { start: number; end: number } | un
 function acceptName(text: string): string | undefined {
   const texts = text.split(/\s+/).filter(Boolean);
   const span = nameSpan(texts);
-  return span ? texts.slice(span.start, span.end).map((t) => nameWord(t)).join(' ') : undefined;
+  return span
+    ? texts
+        .slice(span.start, span.end)
+        .map((t) => nameWord(t))
+        .join(' ')
+    : undefined;
 }
 
 /**
@@ -156,7 +161,6 @@ async function rereadText(
   const confidence = meanConfidence(words);
   return text && confidence > field.confidence ? { text, confidence, bbox } : field;
 }
-
 
 /** The holder below the anchor row (the number's, or a date's) and the bank above it, each read closer if unsure. */
 export async function readHolderAndBank(image: PreparedImage, engine: OcrEngine, rows: readonly Row[], anchor: Row): Promise<{ holder?: TextField; bank?: TextField }> {

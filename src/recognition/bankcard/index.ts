@@ -102,9 +102,7 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
   const { candidate } = found;
   // A number printed over several lines counts as one row: the rows it spans give way to it.
   const numberRow = candidate.row;
-  const cardRows = candidate.stacked
-    ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0)
-    : pageRows;
+  const cardRows = candidate.stacked ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0) : pageRows;
 
   const [band, rows] = await Promise.all([
     found.readings ?? readNumberBand(image, engine, candidate).then((reading) => [candidate.reading, ...(reading ? [reading] : [])]),
@@ -132,9 +130,7 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
  */
 async function withoutNumber(image: PreparedImage, engine: OcrEngine, rows: readonly Row[]): Promise<BankCardResult> {
   // A date with its expiry label beside or above it, or with a holder's name below it: the marks of a card front.
-  const labelled = rows.find(
-    (row, i) => row.words.some(isDateWord) && (DATE_LABELS.expiry.test(`${rows[i - 1]?.text ?? ''} ${row.text}`) || findHolder(rows, row) !== undefined),
-  );
+  const labelled = rows.find((row, i) => row.words.some(isDateWord) && (DATE_LABELS.expiry.test(`${rows[i - 1]?.text ?? ''} ${row.text}`) || findHolder(rows, row) !== undefined));
   if (!labelled) throw ApiError.of('AIS.0104');
   const reread = await rereadDates(image, engine, rows, labelled);
   const dates = pickCardDates(dateLines(reread, { ...labelled, words: [] }).lines);

@@ -144,4 +144,3 @@ export function pickCardDates(lines: readonly TextLine[]): CardDates {
   }
   return result;
 }
-

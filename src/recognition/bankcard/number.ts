@@ -140,7 +140,15 @@ function stackedCandidates(rows: readonly Row[]): NumberCandidate[] {
         if (reading.digits.length < CARD_NUMBER_LENGTHS.min) continue;
         const omitted = (start > 0 ? 1 : 0) + (end < whole.length ? 1 : 0);
         const bbox = union(words.map((w) => w.bbox));
-        candidates.push({ row: makeRow(words), words, bbox, span: union(whole.map((r) => r.bbox)), reading: omitted ? { ...reading, weight: 0.5 } : reading, omitted, stacked: part });
+        candidates.push({
+          row: makeRow(words),
+          words,
+          bbox,
+          span: union(whole.map((r) => r.bbox)),
+          reading: omitted ? { ...reading, weight: 0.5 } : reading,
+          omitted,
+          stacked: part,
+        });
       }
     }
   }
@@ -184,11 +192,7 @@ function bestCandidate(candidates: readonly NumberCandidate[]): NumberCandidate 
   const lineHeight = (c: NumberCandidate) => (c.stacked ? c.row.height : heightOf(c.bbox));
   const tallest = Math.max(...candidates.map(lineHeight));
   const score = (c: NumberCandidate) =>
-    2 * (LENGTH_PRIOR[c.reading.digits.length] ?? 0) -
-    2 * c.omitted +
-    (luhnValid(c.reading.digits) ? 0.2 : 0) +
-    lineHeight(c) / tallest +
-    0.5 * mean(c.reading.confidences);
+    2 * (LENGTH_PRIOR[c.reading.digits.length] ?? 0) - 2 * c.omitted + (luhnValid(c.reading.digits) ? 0.2 : 0) + lineHeight(c) / tallest + 0.5 * mean(c.reading.confidences);
   return [...candidates].sort((a, b) => score(b) - score(a))[0];
 }
 

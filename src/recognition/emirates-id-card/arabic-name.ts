@@ -10,27 +10,75 @@
  * be unwritten ('').
  */
 const NAME_SPELLINGS: readonly (readonly [latin: string, arabic: readonly string[]])[] = [
-  ['sh', ['ش']], ['kh', ['خ']], ['gh', ['غ']], ['th', ['ث', 'ت', 'ذ']], ['dh', ['ذ', 'ض', 'ظ']], ['ch', ['تش', 'ش']], ['ph', ['ف']],
-  ['aa', ['ا', 'ع', 'اء']], ['ee', ['ي']], ['ii', ['ي']], ['oo', ['و']], ['ou', ['و']], ['uu', ['و']], ['ow', ['و', 'او']],
-  ['ai', ['ي', 'اي', 'ائ']], ['ay', ['اي', 'ي']], ['ei', ['ي']], ['ie', ['ي', 'يا', 'يي']], ['ae', ['ا']], ['oa', ['و']],
-  ['b', ['ب']], ['p', ['ب']], ['t', ['ت', 'ط']], ['j', ['ج']], ['h', ['ه', 'ح']], ['d', ['د', 'ض']], ['r', ['ر']], ['z', ['ز', 'ظ', 'ذ']],
-  ['s', ['س', 'ص', 'ز']], ['f', ['ف']], ['v', ['ف']], ['q', ['ق', 'ك']], ['k', ['ك', 'ق']], ['c', ['ك', 'س']], ['g', ['ج', 'غ', 'ق']],
-  ['l', ['ل']], ['m', ['م']], ['n', ['ن']], ['w', ['و']], ['y', ['ي']], ['x', ['كس']],
-  ['a', ['', 'ا', 'ع', 'ى']], ['e', ['', 'ي', 'ا', 'ع']], ['i', ['', 'ي', 'ا', 'ئ']], ['o', ['', 'و', 'ا']], ['u', ['', 'و', 'ا', 'ع']],
+  ['sh', ['ش']],
+  ['kh', ['خ']],
+  ['gh', ['غ']],
+  ['th', ['ث', 'ت', 'ذ']],
+  ['dh', ['ذ', 'ض', 'ظ']],
+  ['ch', ['تش', 'ش']],
+  ['ph', ['ف']],
+  ['aa', ['ا', 'ع', 'اء']],
+  ['ee', ['ي']],
+  ['ii', ['ي']],
+  ['oo', ['و']],
+  ['ou', ['و']],
+  ['uu', ['و']],
+  ['ow', ['و', 'او']],
+  ['ai', ['ي', 'اي', 'ائ']],
+  ['ay', ['اي', 'ي']],
+  ['ei', ['ي']],
+  ['ie', ['ي', 'يا', 'يي']],
+  ['ae', ['ا']],
+  ['oa', ['و']],
+  ['b', ['ب']],
+  ['p', ['ب']],
+  ['t', ['ت', 'ط']],
+  ['j', ['ج']],
+  ['h', ['ه', 'ح']],
+  ['d', ['د', 'ض']],
+  ['r', ['ر']],
+  ['z', ['ز', 'ظ', 'ذ']],
+  ['s', ['س', 'ص', 'ز']],
+  ['f', ['ف']],
+  ['v', ['ف']],
+  ['q', ['ق', 'ك']],
+  ['k', ['ك', 'ق']],
+  ['c', ['ك', 'س']],
+  ['g', ['ج', 'غ', 'ق']],
+  ['l', ['ل']],
+  ['m', ['م']],
+  ['n', ['ن']],
+  ['w', ['و']],
+  ['y', ['ي']],
+  ['x', ['كس']],
+  ['a', ['', 'ا', 'ع', 'ى']],
+  ['e', ['', 'ي', 'ا', 'ع']],
+  ['i', ['', 'ي', 'ا', 'ئ']],
+  ['o', ['', 'و', 'ا']],
+  ['u', ['', 'و', 'ا', 'ع']],
 ];
 /** A vowel opening a word is written with an alef (with or without hamza) or an ain. */
 const NAME_INITIAL_VOWELS: Readonly<Record<string, readonly string[]>> = {
-  a: ['ا', 'أ', 'ع', 'آ'], e: ['إ', 'ا', 'أ', 'ع'], i: ['إ', 'ا', 'ي'], o: ['أ', 'ا', 'ع', 'و'], u: ['أ', 'ا', 'ع', 'و'],
+  a: ['ا', 'أ', 'ع', 'آ'],
+  e: ['إ', 'ا', 'أ', 'ع'],
+  i: ['إ', 'ا', 'ي'],
+  o: ['أ', 'ا', 'ع', 'و'],
+  u: ['أ', 'ا', 'ع', 'و'],
 };
 /** A word's last vowel: long vowels and the feminine ending. */
 const NAME_FINAL_VOWELS: Readonly<Record<string, readonly string[]>> = {
-  a: ['ا', 'ة', 'ى', 'ه', ''], ah: ['ة', 'ه', 'اه', 'ا'], e: ['', 'ي', 'ه', 'ة'], i: ['ي', 'ى'], o: ['و', ''], u: ['و', ''], y: ['ي'],
+  a: ['ا', 'ة', 'ى', 'ه', ''],
+  ah: ['ة', 'ه', 'اه', 'ا'],
+  e: ['', 'ي', 'ه', 'ة'],
+  i: ['ي', 'ى'],
+  o: ['و', ''],
+  u: ['و', ''],
+  y: ['ي'],
 };
 /** Arabic letters that differ only in their dots, the commonest OCR confusion. */
 const ARABIC_SAME_SKELETON = ['بتثنيىئ', 'جحخ', 'دذ', 'رز', 'سش', 'صض', 'طظ', 'عغ', 'فق', 'هة', 'اأإآل', 'وؤ'];
 /** Other pairs OCR confuses in a naskh face such as Amiri. */
 const ARABIC_LOOKALIKES = ['هب', 'مه', 'كل', 'فغ', 'قو', 'عه', 'يا'];
-
 
 const skeletonOf = new Map<string, number>(ARABIC_SAME_SKELETON.flatMap((group, i) => [...group].map((c) => [c, i] as const)));
 const lookalikes = new Set(ARABIC_LOOKALIKES.flatMap((pair) => [pair, [...pair].reverse().join('')]));
@@ -90,7 +138,10 @@ function wordSpellings(word: string): SpellingSlot[] {
 
 /** The spellings of a whole name; a separate "Al" is the article, written joined to the next word. */
 export function nameSpellings(english: string): SpellingSlot[] {
-  const words = english.trim().split(/[\s-]+/).filter(Boolean);
+  const words = english
+    .trim()
+    .split(/[\s-]+/)
+    .filter(Boolean);
   return words.flatMap((word, k) => {
     if (/^(al|el)$/i.test(word) && k + 1 < words.length) return [[{ text: 'ال', cost: 0 }]];
     return [...wordSpellings(word), ...(k + 1 < words.length ? [[{ text: ' ', cost: 0 }]] : [])];
@@ -105,7 +156,11 @@ export function nameSpellings(english: string): SpellingSlot[] {
 export function closestSpelling(slots: readonly SpellingSlot[], read: string): { text: string; cost: number } {
   const o = [...read];
   const n = o.length;
-  interface Step { cost: number; option: number; from: number }
+  interface Step {
+    cost: number;
+    option: number;
+    from: number;
+  }
   let row: Step[] = [];
   for (let j = 0, acc = 0; j <= n; acc += gapCost(o[j] ?? ''), j++) row.push({ cost: acc, option: -1, from: 0 });
   const table: Step[][] = [row];
@@ -166,7 +221,10 @@ const MAX_SPELLING_COST_PER_WORD = 1.3;
  */
 export function reconcileArabicName(read: string, english: string): { text: string; agreement: 'spelling' | 'corrected' | 'none' } {
   const cleaned = cleanArabicName(read);
-  const words = english.trim().split(/\s+/).filter((w) => w && !/^(al|el)$/i.test(w)).length;
+  const words = english
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w && !/^(al|el)$/i.test(w)).length;
   if (!cleaned || words === 0) return { text: cleaned, agreement: 'none' };
   const closest = closestSpelling(nameSpellings(english), cleaned);
   if (closest.text === cleaned) return { text: cleaned, agreement: 'spelling' };
@@ -181,4 +239,3 @@ export function correctArabicName(read: { text: string; confidence: number }, en
   const { text, agreement } = reconcileArabicName(read.text, english);
   return { text, confidence: Math.min(ARABIC_NAME_CONFIDENCE[agreement], read.confidence + 0.05) };
 }
-

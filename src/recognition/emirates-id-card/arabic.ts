@@ -15,7 +15,7 @@ const ARABIC_WORD = /^[\u0621-\u064A]+$/;
 
 /** A word read as English beyond doubt: it ends a run of foreign words. */
 function isSureEnglish(word: OcrWord): boolean {
-  return word.confidence >= 0.85 && /^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
+  return word.confidence >= 0.85 && /^[A-Za-z0-9:/.,'’()-]+$/.test(word.text);
 }
 
 /**
@@ -98,7 +98,13 @@ function classifyArabicLabel(text: string, tolerance: number): ArabicLabel | und
 function stripLabel(strip: ArabicStrip): { label: ArabicLabel; end: number } | undefined {
   const colon = strip.tokens.findIndex((t) => t.colon);
   if (colon >= 0 && colon <= 3) {
-    const label = classifyArabicLabel(strip.tokens.slice(0, colon).map((t) => t.text).join(''), 0.6);
+    const label = classifyArabicLabel(
+      strip.tokens
+        .slice(0, colon)
+        .map((t) => t.text)
+        .join(''),
+      0.6,
+    );
     if (label) return { label, end: colon + 1 };
   }
   for (let i = 0; i < Math.min(3, strip.tokens.length); i++) {
@@ -150,7 +156,9 @@ export function findArabicValue(strips: readonly ArabicStrip[], field: keyof typ
     const unlabelled = labelled.filter((l) => l.strip !== strip && !l.label).map((l) => l.strip);
     const sameRow = unlabelled
       .filter((s) => Math.abs(centreY(s.bbox) - centreY(labelBox)) < h)
-      .sort((a, b) => Math.min(Math.abs(a.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - a.bbox.x1)) - Math.min(Math.abs(b.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - b.bbox.x1)));
+      .sort(
+        (a, b) => Math.min(Math.abs(a.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - a.bbox.x1)) - Math.min(Math.abs(b.bbox.x0 - labelBox.x1), Math.abs(labelBox.x0 - b.bbox.x1)),
+      );
     const below = unlabelled.filter((s) => s.bbox.y0 > labelBox.y0 + h * 0.5 && s.bbox.y0 - labelBox.y1 < 2 * h).sort((a, b) => a.bbox.y0 - b.bbox.y0);
     for (const next of [...sameRow, ...below]) {
       const value = arabicValue(next.tokens);
@@ -166,7 +174,7 @@ export function findArabicValue(strips: readonly ArabicStrip[], field: keyof typ
     .filter((v): v is { strip: ArabicStrip; value: ArabicValue } => v.value !== undefined)
     .filter(({ value }) => field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4);
   const distance = (strip: ArabicStrip) => Math.abs(centreY(strip.bbox) - centreY(englishRow)) / Math.max(1, heightOf(englishRow));
-  const fit = ({ strip, value }: { strip: ArabicStrip; value: ArabicValue }): number => {
+  const fitOf = ({ strip, value }: { strip: ArabicStrip; value: ArabicValue }): number => {
     if (field === 'nationality') {
       const match = matchArabicNationality(value.text);
       return (match && match.distance <= 0.4 ? match.distance : 1) + distance(strip) * 0.05;
@@ -177,7 +185,7 @@ export function findArabicValue(strips: readonly ArabicStrip[], field: keyof typ
     const nationality = matchArabicNationality(value.text);
     return Math.min(spelling, 3) / 3 + (nationality && nationality.distance < 0.2 ? 1 : 0) + distance(strip) * 0.05;
   };
-  const best = values.map((v) => ({ value: v.value, fit: fit(v) })).sort((a, b) => a.fit - b.fit)[0];
+  const best = values.map((v) => ({ value: v.value, fit: fitOf(v) })).sort((a, b) => a.fit - b.fit)[0];
   return best && (field !== 'nationality' || best.fit < 1) ? best.value : undefined;
 }
 
@@ -193,8 +201,7 @@ export async function readArabicStrip(image: PreparedImage, engine: OcrEngine, b
  * first (the Arabic name is printed beside, above or below the English one on every layout seen).
  */
 export function stripsNear(strips: readonly BoundingBox[], anchors: readonly BoundingBox[]): BoundingBox[] {
-  const distance = (strip: BoundingBox) =>
-    Math.min(...anchors.map((a) => Math.abs(centreY(strip) - centreY(a)) / heightOf(a)));
+  const distance = (strip: BoundingBox) => Math.min(...anchors.map((a) => Math.abs(centreY(strip) - centreY(a)) / heightOf(a)));
   return strips
     .filter((s) => distance(s) < 3.6)
     .sort((a, b) => distance(a) - distance(b))
@@ -213,4 +220,3 @@ export async function readArabicPage(image: PreparedImage, engine: OcrEngine): P
   const page = await engine.recognize({ image: image.png, lang: 'ara', psm: PageSegmentation.auto });
   return page.lines.map((line) => ({ bbox: line.bbox, tokens: arabicTokens([line]) }));
 }
-

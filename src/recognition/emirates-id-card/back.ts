@@ -255,4 +255,3 @@ function crossCheckDate(out: Values, lines: readonly OcrLine[], field: 'date_of_
     out.confidence[field] = Math.min(0.85, printed.confidence);
   }
 }
-

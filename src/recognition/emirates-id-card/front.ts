@@ -45,7 +45,10 @@ function takeName(words: readonly OcrWord[]): { text: string; used: number } | u
 function takeNationality(words: readonly OcrWord[]): { text: string; used: number } | undefined {
   let best: { text: string; used: number; distance: number } | undefined;
   for (let end = 1; end <= Math.min(3, words.length); end++) {
-    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    const text = words
+      .slice(0, end)
+      .map((w) => w.text)
+      .join(' ');
     const match = matchEnglishNationality(text);
     if (match && (!best || match.distance < best.distance)) best = { text, used: end, distance: match.distance };
   }
@@ -55,7 +58,10 @@ function takeNationality(words: readonly OcrWord[]): { text: string; used: numbe
 /** A date: the fewest words from the start that read as a card date. */
 function takeDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
   for (let end = 1; end <= Math.min(4, words.length); end++) {
-    const text = words.slice(0, end).map((w) => w.text).join(' ');
+    const text = words
+      .slice(0, end)
+      .map((w) => w.text)
+      .join(' ');
     if (parseDayMonthYear(text)) return { text, used: end };
   }
   return undefined;
@@ -93,7 +99,8 @@ function unlabelledNationality(lines: readonly OcrLine[], claimed: ReadonlySet<B
         if (run.some((w) => claimed.has(w.bbox) || w.confidence < 0.8 || HEADING_WORDS.test(w.text))) continue;
         const value = toValue(run);
         const match = matchEnglishNationality(value.text);
-        if (match && match.distance <= 0.12 && (!best || match.distance < best.distance)) best = { value: { ...value, confidence: Math.min(0.8, value.confidence) }, distance: match.distance };
+        if (match && match.distance <= 0.12 && (!best || match.distance < best.distance))
+          best = { value: { ...value, confidence: Math.min(0.8, value.confidence) }, distance: match.distance };
       }
     }
   }
@@ -110,7 +117,7 @@ function unlabelledDates(lines: readonly OcrLine[], claimed: ReadonlySet<Boundin
         const run = words.slice(i, i + length);
         if (run.length < length || run.some((w) => claimed.has(w.bbox))) continue;
         const iso = parseDayMonthYear(run.map((w) => w.text).join(' '));
-        if (iso && (length === 1 ? /^[0-9OoIlSBZ|]{1,2}[/.\-]/.test(run[0]?.text ?? '') : true)) {
+        if (iso && (length === 1 ? /^[0-9OoIlSBZ|]{1,2}[/.-]/.test(run[0]?.text ?? '') : true)) {
           dates.push({ iso, year: Number(iso.slice(0, 4)), confidence: mean(run.map((w) => w.confidence)) });
           i += length - 1;
           break;
@@ -216,8 +223,7 @@ async function rereadLabelled(
   // On the label's line when something other than another label follows it closely there; else under it.
   const after = label.line.words.slice(label.last + 1);
   const rest = after.map((w) => w.text).join(' ');
-  const inline =
-    (after[0]?.bbox.x0 ?? Infinity) - label.bbox.x1 < 3 * h && !ALL_LABELS.some((l) => new RegExp(`^\\W*(?:${l.source})`, 'i').test(rest));
+  const inline = (after[0]?.bbox.x0 ?? Infinity) - label.bbox.x1 < 3 * h && !ALL_LABELS.some((l) => new RegExp(`^\\W*(?:${l.source})`, 'i').test(rest));
   const beside = { x0: label.bbox.x1, x1: label.bbox.x1 + width, y0: label.bbox.y0 - h * 0.4, y1: label.bbox.y1 + h * 0.4 };
   const under = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y1, y1: label.bbox.y1 + 2.4 * h };
   const overLabel = { x0: label.bbox.x0 - h, x1: label.bbox.x0 + width, y0: label.bbox.y0 - 2.4 * h, y1: label.bbox.y0 };
@@ -228,7 +234,12 @@ async function rereadLabelled(
     const result = await reread(image, engine, box, { binarize: true, psm: PageSegmentation.singleLine, whitelist: REREAD_ALPHABET[kind] });
     // Read with the value's alphabet where the value must be, even a reading tesseract rates at 0 (as it does a
     // whitelisted lone letter) is the value; its confidence is then that of the place, not of the glyph.
-    const words = takeValue(result.lines.flatMap((l) => l.words), kind, h, 0);
+    const words = takeValue(
+      result.lines.flatMap((l) => l.words),
+      kind,
+      h,
+      0,
+    );
     const value = words.length ? toValue(words) : undefined;
     if (value && (kind !== 'date' || parseDayMonthYear(value.text))) return { ...value, confidence: Math.max(value.confidence, REREAD_CONFIDENCE) };
   }
@@ -321,4 +332,3 @@ export async function recognizeFront(image: PreparedImage, engine: OcrEngine, pa
   }
   return out;
 }
-

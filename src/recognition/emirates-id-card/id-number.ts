@@ -126,4 +126,3 @@ export async function readIdNumber(image: PreparedImage, engine: OcrEngine, line
 }
 
 const rank = (r: IdNumberReading) => (r.valid ? 2 : 0) - r.corrections * 0.5 + r.confidence * 0.1;
-

@@ -34,6 +34,5 @@ export const ARABIC_LABEL_SPELLINGS: readonly [keyof typeof ARABIC_LABELS | 'oth
   ['other', ['رقمالهوية', 'تاريخالميلاد', 'الجنس', 'تاريخالانتهاء', 'تاريخالاصدار', 'المهنة', 'جهةالعمل', 'مكانالاصدار', 'رقمالبطاقة', 'التوقيع']],
 ];
 
-
 /** The label's own words (the back's printed fields and the side evidence predate bilingual label phrases). */
 export const findLabels = (lines: readonly OcrLine[], label: RegExp, field: string): LabelHit[] => findLabelHits(lines, label, field, { otherScript: false });

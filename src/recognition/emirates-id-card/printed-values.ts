@@ -13,7 +13,7 @@ export type ValueKind = 'text' | 'date' | 'sex' | 'number';
 /** Words a value of this kind may consist of; the value ends at the first that fails. */
 export const VALUE_WORD: Record<ValueKind, RegExp> = {
   text: /^[A-Za-z][A-Za-z'’.-]*,?$/,
-  date: /^[0-9OoIlSBZ|/.\-]+$/,
+  date: /^[0-9OoIlSBZ|/.-]+$/,
   sex: /^(?:[MF][mf]?|[mf][MF]|MALE|FEMALE|Male|Female)$/,
   number: /^[0-9OoIlSBZ|\-.–—]+$/,
 };
@@ -64,7 +64,10 @@ export function findLabelledValue(lines: readonly OcrLine[], field: keyof typeof
 
 export function toValue(words: readonly OcrWord[]): LabelledValue {
   return {
-    text: words.map((w) => cleanWord(w).text).join(' ').trim(),
+    text: words
+      .map((w) => cleanWord(w).text)
+      .join(' ')
+      .trim(),
     confidence: mean(words.map((w) => w.confidence)),
     bbox: union(words.map((w) => w.bbox)),
   };
@@ -74,4 +77,3 @@ export function parseSex(text: string): string | undefined {
   const first = text.trim().toUpperCase()[0];
   return first === 'M' || first === 'F' ? first : undefined;
 }
-

@@ -48,9 +48,7 @@ export function detectSide(evidence: SideEvidence): Side | undefined {
   return undefined;
 }
 
-
 /** Whether the page shows anything of `side`: an MRZ line for the back; the ID number or a front label for the front. */
 export function showsSide(evidence: SideEvidence, side: Side): boolean {
   return side === 'back' ? evidence.mrzLines.length > 0 : evidence.idNumbers.length > 0 || evidence.frontLabels > 0;
 }
-

@@ -5,7 +5,7 @@
  */
 import type { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrSymbol } from '../../ocr/engine.js';
-import { CAP_HEIGHT_GLYPH, fitLine, mean, median, union } from '../geometry.js';
+import { CAP_HEIGHT_GLYPH, fitLine, median, union } from '../geometry.js';
 import { connectedComponents, inkMask } from '../toolkit/components.js';
 import type { MrzReading } from './correct.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
@@ -35,11 +35,7 @@ const place = (b: BoundingBox, at: Placement): BoundingBox => ({
 
 /** MRZ positions where the filler may stand: everything but digit-only fields and check digits. */
 function fillerPositions(layout: MrzLayout): ReadonlySet<string> {
-  return new Set(
-    layout.fields
-      .filter((f) => f.charClass !== 'digit')
-      .flatMap((f) => Array.from({ length: f.length }, (_, i) => `${f.line}:${f.start + i}`)),
-  );
+  return new Set(layout.fields.filter((f) => f.charClass !== 'digit').flatMap((f) => Array.from({ length: f.length }, (_, i) => `${f.line}:${f.start + i}`)));
 }
 
 /** What the pixels of an MRZ cell show. */
@@ -173,7 +169,12 @@ function leastSquares(rows: readonly number[][], values: readonly number[]): num
  */
 export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left: number; right: number }, length: number): Grid | undefined {
   const usable = lines.map((line) => line.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0));
-  const glyphWidth = median(usable.flat().filter((s) => CAP_HEIGHT_GLYPH.test(s.text)).map((s) => s.bbox.x1 - s.bbox.x0));
+  const glyphWidth = median(
+    usable
+      .flat()
+      .filter((s) => CAP_HEIGHT_GLYPH.test(s.text))
+      .map((s) => s.bbox.x1 - s.bbox.x0),
+  );
   const firstPitch = (frame.right - frame.left - glyphWidth) / (length - 1);
   if (!(firstPitch > 0)) return undefined;
   const centreOf = (s: OcrSymbol) => (s.bbox.x0 + s.bbox.x1) / 2;
@@ -224,7 +225,10 @@ export function fitGrid(lines: readonly (readonly OcrSymbol[])[], frame: { left:
       // the pitch's change per cell.
       const withCurve = round > 0 || grid.curve !== 0;
       const rows = points.map((p) => [...usable.map((_, i) => (i === p.line ? 1 : 0)), p.k, ...(withCurve ? [p.k * p.k] : [])]);
-      const solution = leastSquares(rows, points.map((p) => p.x));
+      const solution = leastSquares(
+        rows,
+        points.map((p) => p.x),
+      );
       if (!solution) break;
       const pitch = solution[usable.length] ?? grid.pitch;
       const curve = withCurve ? (solution[usable.length + 1] ?? 0) : 0;
@@ -265,7 +269,6 @@ export function inkFrame(image: PreparedImage, symbols: readonly OcrSymbol[]): {
   return right > left ? { left, right } : undefined;
 }
 
-
 /** The cells of an MRZ read from OCR lines: the last `layout.lines` lines long enough to be MRZ. */
 export function cellsFromLines(image: PreparedImage, lines: readonly OcrLine[], layout: MrzLayout, at: Placement = ON_PAGE): Cell[][] | undefined {
   const mrzLines = lines.filter((l) => l.text.replace(/\s+/g, '').length >= layout.lineLength * 0.6).slice(-layout.lines);
@@ -274,10 +277,7 @@ export function cellsFromLines(image: PreparedImage, lines: readonly OcrLine[], 
   const frames = symbols.map((line) => inkFrame(image, line));
   const ocrFrame = sharedFrame(symbols);
   const length = layout.lineLength;
-  const inked =
-    frames.every((f) => f !== undefined) && ocrFrame
-      ? { left: Math.min(...frames.map((f) => f.left)), right: Math.max(...frames.map((f) => f.right)) }
-      : ocrFrame;
+  const inked = frames.every((f) => f !== undefined) && ocrFrame ? { left: Math.min(...frames.map((f) => f.left)), right: Math.max(...frames.map((f) => f.right)) } : ocrFrame;
   const grid = inked && fitGrid(symbols, inked, length);
   const fillers = fillerPositions(layout);
   return mrzLines.map((line, i) => {
@@ -324,7 +324,10 @@ export async function bandCells(band: PreparedImage, engine: OcrEngine, layout: 
 export function fillersPointLeft(band: PreparedImage): boolean | undefined {
   const mask = inkMask(band, Math.max(band.width, band.height) / 20);
   const blobs = connectedComponents(mask, band.width, band.height);
-  const heights = blobs.map((b) => b.y1 - b.y0 + 1).filter((h) => h >= 6).sort((a, b) => a - b);
+  const heights = blobs
+    .map((b) => b.y1 - b.y0 + 1)
+    .filter((h) => h >= 6)
+    .sort((a, b) => a - b);
   const cap = heights[Math.floor(heights.length * 0.8)] ?? 0;
   if (cap < 8) return undefined;
   let upright = 0;

@@ -9,11 +9,33 @@ import type { CharClass, FieldLayout, MrzLayout } from './layouts.js';
 
 /** What a letter most likely is when a digit must stand there. */
 const LETTER_TO_DIGIT: Record<string, string> = {
-  O: '0', Q: '0', D: '0', U: '0', C: '0', I: '1', L: '1', J: '1', T: '7', Z: '2', S: '5', B: '8', G: '6', A: '4', E: '8', H: '8',
+  O: '0',
+  Q: '0',
+  D: '0',
+  U: '0',
+  C: '0',
+  I: '1',
+  L: '1',
+  J: '1',
+  T: '7',
+  Z: '2',
+  S: '5',
+  B: '8',
+  G: '6',
+  A: '4',
+  E: '8',
+  H: '8',
 };
 /** What a digit most likely is when a letter must stand there. */
 const DIGIT_TO_LETTER: Record<string, string> = {
-  '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B',
+  '0': 'O',
+  '1': 'I',
+  '2': 'Z',
+  '4': 'A',
+  '5': 'S',
+  '6': 'G',
+  '7': 'T',
+  '8': 'B',
 };
 /** Digits OCR mistakes for one another, likeliest first. */
 const DIGIT_CONFUSIONS: Record<string, string[]> = {
@@ -30,10 +52,30 @@ const DIGIT_CONFUSIONS: Record<string, string[]> = {
 };
 /** Letters and digits that share a shape. */
 const TWINS: Record<string, string[]> = {
-  O: ['0', 'D', 'Q'], '0': ['O', 'D'], D: ['0', 'O'], Q: ['0', 'O'],
-  I: ['1', 'L'], '1': ['I', '7'], L: ['1', 'I'],
-  B: ['8'], '8': ['B'], S: ['5'], '5': ['S'], Z: ['2'], '2': ['Z'], G: ['6', 'C'], '6': ['G'],
-  A: ['4'], '4': ['A'], T: ['7'], '7': ['T'], C: ['G', '0'], U: ['V', '0'], V: ['U'], M: ['N'], N: ['M'],
+  O: ['0', 'D', 'Q'],
+  '0': ['O', 'D'],
+  D: ['0', 'O'],
+  Q: ['0', 'O'],
+  I: ['1', 'L'],
+  '1': ['I', '7'],
+  L: ['1', 'I'],
+  B: ['8'],
+  '8': ['B'],
+  S: ['5'],
+  '5': ['S'],
+  Z: ['2'],
+  '2': ['Z'],
+  G: ['6', 'C'],
+  '6': ['G'],
+  A: ['4'],
+  '4': ['A'],
+  T: ['7'],
+  '7': ['T'],
+  C: ['G', '0'],
+  U: ['V', '0'],
+  V: ['U'],
+  M: ['N'],
+  N: ['M'],
 };
 /** What the filler `<` is read as. */
 const FILLER_LOOKALIKES = new Set(['<', 'K', 'L', 'C', 'E', 'X', 'Z', 'S', 'I', '1', '(', '[', '{', '«', '‹']);
@@ -125,14 +167,7 @@ function classPrior(chars: readonly string[], index: number, replacement: string
  * dates, that is a calendar date; for document numbers, that has fillers only at the end). Cheapest first:
  * a substitution costs more where OCR was confident.
  */
-function fieldCandidates(
-  field: FieldLayout,
-  chars: string[],
-  confidences: number[],
-  unsure: boolean[],
-  hints: readonly MrzHint[] = [],
-  limit = 6,
-): Candidate[] {
+function fieldCandidates(field: FieldLayout, chars: string[], confidences: number[], unsure: boolean[], hints: readonly MrzHint[] = [], limit = 6): Candidate[] {
   const length = chars.length;
   const classes: CharClass[] = [...Array<CharClass>(length - 1).fill(field.charClass), 'digit'];
   const accept = (c: string[]) => {
@@ -195,7 +230,10 @@ const MAX_TWIN_POSITIONS = 10;
  * prior below, settles them all at once.
  */
 function twinReadings(chars: readonly string[], confidences: readonly number[], accept: (c: string[]) => boolean): Candidate[] {
-  const positions = chars.slice(0, -1).flatMap((c, i) => (SHAPE_TWINS[c] ? [i] : [])).slice(0, MAX_TWIN_POSITIONS);
+  const positions = chars
+    .slice(0, -1)
+    .flatMap((c, i) => (SHAPE_TWINS[c] ? [i] : []))
+    .slice(0, MAX_TWIN_POSITIONS);
   const found: Candidate[] = [];
   for (let mask = 1; mask < 1 << positions.length; mask++) {
     const work = [...chars];
@@ -279,10 +317,7 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
 
   // Each checked field's plausible readings; the composite check then chooses among their combinations.
   const checked = layout.fields.filter((f) => f.check);
-  const positionsOf = (f: FieldLayout) => [
-    ...Array.from({ length: f.length }, (_, i) => [f.line, f.start + i] as const),
-    [f.check?.line ?? 0, f.check?.position ?? 0] as const,
-  ];
+  const positionsOf = (f: FieldLayout) => [...Array.from({ length: f.length }, (_, i) => [f.line, f.start + i] as const), [f.check?.line ?? 0, f.check?.position ?? 0] as const];
   const unsureAt = (positions: readonly (readonly [number, number])[], field: FieldLayout) =>
     positions.map(([l, i], k) => {
       const isDigitPosition = field.charClass === 'digit' || k === field.length;
@@ -291,8 +326,9 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
     });
   const readAt = (positions: readonly (readonly [number, number])[]) => positions.map(([l, i]) => grid[l]?.[i] ?? '<');
   const confidenceAt = (positions: readonly (readonly [number, number])[]) => positions.map(([l, i]) => cells[l]?.[i]?.confidence ?? 0.5);
-  const writeAt = (positions: readonly (readonly [number, number])[], chars: readonly string[]) =>
-    positions.forEach(([l, i], k) => ((grid[l] as string[])[i] = chars[k] ?? '<'));
+  const writeAt = (positions: readonly (readonly [number, number])[], chars: readonly string[]) => {
+    for (const [k, [l, i]] of positions.entries()) (grid[l] as string[])[i] = chars[k] ?? '<';
+  };
   const options = checked.map((f) => {
     const positions = positionsOf(f);
     const candidates = fieldCandidates(f, readAt(positions), confidenceAt(positions), unsureAt(positions, f), hints[f.name]);

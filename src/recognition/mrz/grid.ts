@@ -23,8 +23,7 @@ const centreX = (b: BoundingBox) => (b.x0 + b.x1) / 2;
 /** Below this share of the local cap height a glyph counts as short. */
 const SHORT_RATIO = 0.9;
 
-const usable = (symbols: readonly OcrSymbol[]) =>
-  symbols.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0 && s.bbox.y1 > s.bbox.y0);
+const usable = (symbols: readonly OcrSymbol[]) => symbols.filter((s) => s.text.trim() !== '' && s.bbox.x1 > s.bbox.x0 && s.bbox.y1 > s.bbox.y0);
 
 /** Where the MRZ's columns start and end. */
 export interface GridFrame {

@@ -101,7 +101,5 @@ export const TD1: MrzLayout = {
  */
 export const TD1_UAE: MrzLayout = {
   ...TD1,
-  fields: TD1.fields.map((field) =>
-    field.name === 'documentNumber' || field.name === 'optional1' ? { ...field, charClass: 'digit' } : field,
-  ),
+  fields: TD1.fields.map((field) => (field.name === 'documentNumber' || field.name === 'optional1' ? { ...field, charClass: 'digit' } : field)),
 };

@@ -8,7 +8,6 @@ import { connectedComponents, inkMask, inkShare, shrink, type Component } from '
 import type { Point } from '../../image/prepare.js';
 import { lineFit, median } from '../geometry.js';
 
-
 /** Four corners in page pixels, in reading order of the upright zone: top-left, top-right, bottom-right, bottom-left. */
 export type Quad = readonly [Point, Point, Point, Point];
 
@@ -119,7 +118,13 @@ function fitChain(members: Chain['members']): Chain {
 function chains(blobs: readonly { u: number; v: number; height: number }[]): Chain[] {
   const order = blobs.map((_, i) => i).sort((a, b) => (blobs[a]?.u ?? 0) - (blobs[b]?.u ?? 0));
   const parent = blobs.map((_, i) => i);
-  const find = (a: number): number => (parent[a] === a ? a : (parent[a] = find(parent[a] as number)));
+  // Union–find with path compression: each lookup points the blob straight at its root.
+  const find = (a: number): number => {
+    if (parent[a] === a) return a;
+    const root = find(parent[a] as number);
+    parent[a] = root;
+    return root;
+  };
   for (let oi = 0; oi < order.length; oi++) {
     const i = order[oi] as number;
     const a = blobs[i]!;
@@ -279,12 +284,7 @@ export function quadAbove(located: LocatedMrz, above: number, widen = 0.04): Qua
   const w = widen * length;
   const bl = { x: tl.x - ux * w, y: tl.y - uy * w };
   const br = { x: tr.x + ux * w, y: tr.y + uy * w };
-  return [
-    { x: bl.x + nx * h, y: bl.y + ny * h },
-    { x: br.x + nx * h, y: br.y + ny * h },
-    br,
-    bl,
-  ];
+  return [{ x: bl.x + nx * h, y: bl.y + ny * h }, { x: br.x + nx * h, y: br.y + ny * h }, br, bl];
 }
 
 /** The cut-out of a quad at `pitch` pixels per MRZ cell: its width and height. */

@@ -62,6 +62,11 @@ async function zoneAbove(image: PreparedImage, located: LocatedMrz): Promise<Buf
   const [tl, , br] = squared(above);
   const left = Math.max(0, tl.x);
   const top = Math.max(0, tl.y);
-  const region = { left: left / image.width, top: top / image.height, width: (Math.min(image.width, br.x) - left) / image.width, height: (Math.min(image.height, br.y) - top) / image.height };
+  const region = {
+    left: left / image.width,
+    top: top / image.height,
+    width: (Math.min(image.width, br.x) - left) / image.width,
+    height: (Math.min(image.height, br.y) - top) / image.height,
+  };
   return image.region(region, { scale: pitch / located.pitch });
 }

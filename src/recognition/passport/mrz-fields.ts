@@ -9,7 +9,12 @@ import type { LabelledValue } from './printed-zone.js';
 const stripFillers = (text: string) => text.replace(/</g, ' ').trim().replace(/\s+/g, ' ');
 
 /** A printed name in MRZ characters: upper case, anything but A–Z a filler. */
-const toMrzCharacters = (text: string) => text.toUpperCase().normalize('NFD').replace(/[\u0300-\u036f']/g, '').replace(/[^A-Z]+/g, '<');
+const toMrzCharacters = (text: string) =>
+  text
+    .toUpperCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f']/g, '')
+    .replace(/[^A-Z]+/g, '<');
 
 /**
  * The MRZ name has no check digit, and OCR confuses its fillers with K, L or C. When the printed surname and given
@@ -18,9 +23,7 @@ const toMrzCharacters = (text: string) => text.toUpperCase().normalize('NFD').re
 export function reconcileName(reading: MrzReading, surname: LabelledValue | undefined, givenNames: LabelledValue | undefined): void {
   const name = reading.fields.name;
   if (!name || !surname) return;
-  const printed = `${toMrzCharacters(surname.text)}<<${givenNames ? toMrzCharacters(givenNames.text) : ''}`
-    .slice(0, name.raw.length)
-    .padEnd(name.raw.length, '<');
+  const printed = `${toMrzCharacters(surname.text)}<<${givenNames ? toMrzCharacters(givenNames.text) : ''}`.slice(0, name.raw.length).padEnd(name.raw.length, '<');
   const differences = [...printed].filter((char, i) => char !== name.raw[i]).length;
   // More disagreement than a few misread characters means the printed text was misread, or is another name.
   if (differences > 3) return;

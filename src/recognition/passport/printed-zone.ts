@@ -23,13 +23,22 @@ function capitals(words: readonly OcrWord[]): { text: string; used: number } | u
   let used = 0;
   while (used < Math.min(6, words.length) && isCapitalsWord((words[used] as OcrWord).text)) used++;
   if (used === 0 || (words[0] as OcrWord).text.replace(/[^\p{L}]/gu, '').length < 2) return undefined;
-  return { text: words.slice(0, used).map((w) => w.text).join(' '), used };
+  return {
+    text: words
+      .slice(0, used)
+      .map((w) => w.text)
+      .join(' '),
+    used,
+  };
 }
 
 /** The fewest first words that read as a printed date, as printed. */
 function printedDate(words: readonly OcrWord[]): { text: string; used: number } | undefined {
   for (let used = 1; used <= Math.min(5, words.length); used++) {
-    const text = words.slice(0, used).map((w) => w.text).join(' ');
+    const text = words
+      .slice(0, used)
+      .map((w) => w.text)
+      .join(' ');
     if (parseDayMonthYear(text, { twoDigitYears: true })) return { text, used };
   }
   return undefined;
@@ -51,15 +60,30 @@ const documentNumber = (words: readonly OcrWord[]) => {
  * which a data page prints beside its own), and the shape of its value.
  */
 const PRINTED_FIELDS: readonly LabelledField[] = [
-  { field: 'passport_number', label: ['passport no', 'passport number', 'document no', 'document number', 'no du passeport', 'numero du passeport', 'pasaporte no', 'numero de pasaporte'], take: documentNumber, distinctive: true },
+  {
+    field: 'passport_number',
+    label: ['passport no', 'passport number', 'document no', 'document number', 'no du passeport', 'numero du passeport', 'pasaporte no', 'numero de pasaporte'],
+    take: documentNumber,
+    distinctive: true,
+  },
   { field: 'surname', label: ['surname', 'last name', 'family name', 'nom', 'apellidos'], take: capitals, distinctive: true },
   { field: 'given_name', label: ['given names', 'given name', 'first names', 'forenames', 'prenoms', 'nombres'], take: capitals, distinctive: true },
   { field: 'sex', label: ['sex', 'sexe', 'sexo'], take: sexLetter, distinctive: true },
   { field: 'date_of_birth', label: ['date of birth', 'birth date', 'date de naissance', 'fecha de nacimiento'], take: printedDate, distinctive: true },
   { field: 'place_of_birth', label: ['place of birth', 'birth place', 'birthplace', 'lieu de naissance', 'lugar de nacimiento'], take: capitals, distinctive: true },
-  { field: 'date_of_issue', label: ['date of issue', 'issue date', 'date of issuance', 'date de delivrance', 'fecha de expedicion', 'fecha de emision'], take: printedDate, distinctive: true },
+  {
+    field: 'date_of_issue',
+    label: ['date of issue', 'issue date', 'date of issuance', 'date de delivrance', 'fecha de expedicion', 'fecha de emision'],
+    take: printedDate,
+    distinctive: true,
+  },
   { field: 'place_of_issue', label: ['place of issue', 'issued at', 'lieu de delivrance', 'lugar de expedicion', 'lugar de emision'], take: capitals, distinctive: true },
-  { field: 'date_of_expiry', label: ['date of expiry', 'expiry date', 'date of expiration', 'expiration date', "date d'expiration", 'fecha de caducidad', 'fecha de vencimiento'], take: printedDate, distinctive: true },
+  {
+    field: 'date_of_expiry',
+    label: ['date of expiry', 'expiry date', 'date of expiration', 'expiration date', "date d'expiration", 'fecha de caducidad', 'fecha de vencimiento'],
+    take: printedDate,
+    distinctive: true,
+  },
   { field: 'issuing_authority', label: ['issuing authority', 'authority', 'issued by', 'autorite', 'autoridad'], take: capitals, distinctive: true },
 ];
 
@@ -153,9 +177,16 @@ const printedDateToMrz = (text: string | undefined) => parseDayMonthYear(text ??
 export function printedHints(printed: (field: PassportField) => LabelledValue | undefined): Record<string, MrzHint[]> {
   const hints: Record<string, MrzHint[]> = {};
   const number = printed('passport_number');
-  const numberText = number?.text.toUpperCase().replace(/€/g, 'C').replace(/\$/g, 'S').replace(/[^A-Z0-9]/g, '');
+  const numberText = number?.text
+    .toUpperCase()
+    .replace(/€/g, 'C')
+    .replace(/\$/g, 'S')
+    .replace(/[^A-Z0-9]/g, '');
   if (number && numberText && numberText.length <= 9) hints.documentNumber = [{ text: numberText, confidence: number.confidence }];
-  for (const [field, mrzField] of [['date_of_birth', 'birthDate'], ['date_of_expiry', 'expirationDate']] as const) {
+  for (const [field, mrzField] of [
+    ['date_of_birth', 'birthDate'],
+    ['date_of_expiry', 'expirationDate'],
+  ] as const) {
     const date = printed(field);
     const text = printedDateToMrz(date?.text);
     if (date && text) hints[mrzField] = [{ text, confidence: date.confidence }];

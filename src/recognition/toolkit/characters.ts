@@ -9,16 +9,38 @@
  * resembles no digit stays a letter (and disqualifies a word as a number).
  */
 export const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
-  O: '0', o: '0', D: '0', Q: '0', U: '0', '@': '0',
-  I: '1', l: '1', i: '1', '|': '1', '!': '1', ']': '1', '[': '1', L: '1', J: '1',
-  Z: '2', z: '2',
+  O: '0',
+  o: '0',
+  D: '0',
+  Q: '0',
+  U: '0',
+  '@': '0',
+  I: '1',
+  l: '1',
+  i: '1',
+  '|': '1',
+  '!': '1',
+  ']': '1',
+  '[': '1',
+  L: '1',
+  J: '1',
+  Z: '2',
+  z: '2',
   // OCR-A's open 4 and its 6 (a stroke font the language model barely knows) come back as y and k.
-  A: '4', y: '4', Y: '4',
-  S: '5', s: '5', $: '5',
-  G: '6', b: '6', k: '6',
+  A: '4',
+  y: '4',
+  Y: '4',
+  S: '5',
+  s: '5',
+  $: '5',
+  G: '6',
+  b: '6',
+  k: '6',
   T: '7',
-  B: '8', '&': '8',
-  g: '9', q: '9',
+  B: '8',
+  '&': '8',
+  g: '9',
+  q: '9',
 };
 
 /** Digits OCR returns for capitals in names ("PELEW00D"). */
@@ -26,7 +48,16 @@ export const LETTER_LOOKALIKES: Readonly<Record<string, string>> = { '0': 'O', '
 
 /** Digits OCR mistakes for one another, likeliest first: the substitutions a check digit may make. */
 export const DIGIT_CONFUSIONS: Readonly<Record<string, string>> = {
-  '0': '8690', '1': '74', '2': '73', '3': '8952', '4': '19', '5': '639', '6': '580', '7': '12', '8': '30695', '9': '8035',
+  '0': '8690',
+  '1': '74',
+  '2': '73',
+  '3': '8952',
+  '4': '19',
+  '5': '639',
+  '6': '580',
+  '7': '12',
+  '8': '30695',
+  '9': '8035',
 };
 
 export const DIGITS = '0123456789';

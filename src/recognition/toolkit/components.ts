@@ -147,7 +147,15 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
   for (let root = 1; root < next; root++) {
     const n = area[root] as number;
     if (!n) continue;
-    components.push({ x0: x0[root] as number, y0: y0[root] as number, x1: x1[root] as number, y1: y1[root] as number, area: n, cx: (sx[root] as number) / n, cy: (sy[root] as number) / n });
+    components.push({
+      x0: x0[root] as number,
+      y0: y0[root] as number,
+      x1: x1[root] as number,
+      y1: y1[root] as number,
+      area: n,
+      cx: (sx[root] as number) / n,
+      cy: (sy[root] as number) / n,
+    });
   }
   return components;
 }

@@ -42,7 +42,7 @@ export function parseDayMonthYear(text: string, options: { twoDigitYears?: boole
   if (!parts) {
     const t = asDigits(text).replace(/\s+/g, '');
     const iso = /(\d{4})-(\d{2})-(\d{2})/.exec(t);
-    const m = iso ? undefined : (/(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t));
+    const m = iso ? undefined : (/(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t));
     if (iso) parts = [Number(iso[3]), Number(iso[2]), iso[1] ?? ''];
     else if (m) parts = [Number(m[1]), Number(m[2]), m[3] ?? ''];
   }

@@ -57,7 +57,6 @@ export interface LabelHit {
   distance?: number;
 }
 
-
 /**
  * Every match of `label` in the lines. A bilingual label ("Name / الاسم:") takes in the slash and the other
  * script's words up to its colon, so that they are not read as the start of the value (unless `otherScript` is
@@ -127,7 +126,10 @@ interface Candidate {
 
 /** The words of `line` in the column `[x0, x1)`, not themselves label words, cleaned of separators. */
 function columnWords(line: OcrLine, x0: number, x1: number, labelWords: ReadonlySet<OcrWord>): OcrWord[] {
-  return line.words.filter((w) => !labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1).map(cleanWord).filter((w) => w.text !== '');
+  return line.words
+    .filter((w) => !labelWords.has(w) && w.bbox.x1 > x0 && w.bbox.x0 < x1)
+    .map(cleanWord)
+    .filter((w) => w.text !== '');
 }
 
 /**
@@ -166,7 +168,9 @@ export function associateLabels(
     if (!took) {
       // OCR's layout analysis may have read labels and values as two blocks: the value is then on the label's row,
       // in another line, up to the next label on that row.
-      const rowEnd = allHits.filter((o) => o.line !== hit.line && o.bbox.x0 > hit.bbox.x1 && Math.abs(centreY(o.bbox) - centreY(hit.bbox)) < 0.6 * h).reduce((min, o) => Math.min(min, o.bbox.x0), Infinity);
+      const rowEnd = allHits
+        .filter((o) => o.line !== hit.line && o.bbox.x0 > hit.bbox.x1 && Math.abs(centreY(o.bbox) - centreY(hit.bbox)) < 0.6 * h)
+        .reduce((min, o) => Math.min(min, o.bbox.x0), Infinity);
       const row = lines
         .filter((l) => l !== hit.line)
         .flatMap((l) => l.words)

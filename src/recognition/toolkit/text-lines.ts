@@ -51,7 +51,7 @@ export function wordAt(words: readonly OcrWord[]): number[] {
  * A word the English pass could not read as English: Arabic (or any other script) comes out of it as
  * low-confidence Latin garbage, which is how another script's print is found without reading the page twice.
  */
-export const isForeignWord = (word: OcrWord): boolean => word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'’()\-]+$/.test(word.text);
+export const isForeignWord = (word: OcrWord): boolean => word.confidence < 0.6 || !/^[A-Za-z0-9:/.,'’()-]+$/.test(word.text);
 
 /** Punctuation and specks at a word's ends. */
 export const stripEdges = (text: string): string => text.replace(/^[^A-Za-z0-9&]+|[^A-Za-z0-9.&]+$/g, '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { luhnCheckDigit, luhnValid } from '../src/recognition/toolkit/luhn.js';
+import { luhnCheckDigit, luhnValid } from '../../../src/recognition/toolkit/luhn.js';
 
 describe('Luhn', () => {
   it('accepts known-valid numbers and refuses altered ones', () => {

@@ -3,11 +3,11 @@
  * POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture } from '../src/fixtures/capture.js';
-import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../src/fixtures/emirates-id.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, type TestApp } from './helper.js';
+import { capture } from '../../../src/fixtures/capture.js';
+import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
+import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
+import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
+import { buildTestApp, getToken, PROJECT_ID, type TestApp } from '../../helpers/index.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
 type Result = Record<string, string> & { confidence: Record<string, number> };

@@ -1,13 +1,13 @@
 /** Emirates ID fixtures through POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderEmiratesId } from '../src/fixtures/emirates-id.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from './helper.js';
+import { renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
+import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
+import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
+import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from '../../helpers/index.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
-const FOLDER = new URL('../fixtures/emirates-id-card/', import.meta.url);
+const FOLDER = new URL('../../../fixtures/emirates-id-card/', import.meta.url);
 const fixture = (file: string) => readFileSync(new URL(file, FOLDER));
 const expectedOf = (file: string) => JSON.parse(readFileSync(new URL(file.replace(/\.(png|jpg)$/, '.json'), FOLDER), 'utf8')) as Record<string, string>;
 
@@ -73,7 +73,10 @@ describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-
   });
 
   it('honours a side that is given: the other side shows none of its fields (AIS.0104)', async () => {
-    for (const [file, side] of [['e02-clean.png', 'front'], ['e07-clean.png', 'back']] as const) {
+    for (const [file, side] of [
+      ['e02-clean.png', 'front'],
+      ['e07-clean.png', 'back'],
+    ] as const) {
       const response = await send(fixture(file), side);
       expect(response.statusCode, file).toBe(400);
       expect(response.json().error_code).toBe('AIS.0104');
@@ -95,7 +98,7 @@ describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-
   });
 
   it('refuses an image that is no Emirates ID card with AIS.0104', async () => {
-    const passport = readFileSync(new URL('../fixtures/passport/p01-clean.png', import.meta.url));
+    const passport = readFileSync(new URL('../../../fixtures/passport/p01-clean.png', import.meta.url));
     for (const image of [passport, await samplePng(600, 400)]) {
       const response = await send(image);
       expect(response.statusCode).toBe(400);

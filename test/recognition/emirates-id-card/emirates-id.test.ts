@@ -1,18 +1,18 @@
 /** Emirates ID card: the pure parts (ID number, side detection, labels, nationalities, Arabic names) and routes without tesseract. */
 import { describe, expect, it } from 'vitest';
-import type { OcrLine, OcrRequest, OcrResult } from '../src/ocr/engine.js';
-import { reconcileArabicName } from '../src/recognition/emirates-id-card/arabic-name.js';
-import { formatCardNumber, formatLaserNumber } from '../src/recognition/emirates-id-card/back.js';
-import { associateFront } from '../src/recognition/emirates-id-card/front.js';
-import { correctIdNumber, findIdNumbers, formatIdNumber } from '../src/recognition/emirates-id-card/id-number.js';
-import { SIDE_FIELDS } from '../src/recognition/emirates-id-card/index.js';
-import { findLabelledValue } from '../src/recognition/emirates-id-card/printed-values.js';
-import { detectSide, gatherEvidence } from '../src/recognition/emirates-id-card/side.js';
-import { parseDayMonthYear } from '../src/recognition/toolkit/dates.js';
-import { luhnValid } from '../src/recognition/toolkit/luhn.js';
-import { matchArabicNationality, matchEnglishNationality, NATIONALITIES, nationalityByCode } from '../src/recognition/toolkit/nationalities.js';
-import { emiratesIdNumber } from '../src/fixtures/emirates-id.js';
-import { buildTestApp, getToken, PROJECT_ID, samplePng, ScriptedEngine } from './helper.js';
+import type { OcrLine, OcrRequest, OcrResult } from '../../../src/ocr/engine.js';
+import { reconcileArabicName } from '../../../src/recognition/emirates-id-card/arabic-name.js';
+import { formatCardNumber, formatLaserNumber } from '../../../src/recognition/emirates-id-card/back.js';
+import { associateFront } from '../../../src/recognition/emirates-id-card/front.js';
+import { correctIdNumber, findIdNumbers, formatIdNumber } from '../../../src/recognition/emirates-id-card/id-number.js';
+import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
+import { findLabelledValue } from '../../../src/recognition/emirates-id-card/printed-values.js';
+import { detectSide, gatherEvidence } from '../../../src/recognition/emirates-id-card/side.js';
+import { parseDayMonthYear } from '../../../src/recognition/toolkit/dates.js';
+import { luhnValid } from '../../../src/recognition/toolkit/luhn.js';
+import { matchArabicNationality, matchEnglishNationality, NATIONALITIES, nationalityByCode } from '../../../src/recognition/toolkit/nationalities.js';
+import { emiratesIdNumber } from '../../../src/fixtures/emirates-id.js';
+import { buildTestApp, getToken, PROJECT_ID, samplePng, FakeEngine } from '../../helpers/index.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
 
@@ -183,8 +183,8 @@ describe('POST /v2/{project_id}/ocr/emirates-id-card without tesseract', () => {
 
   it('fills the Arabic nationality from the table, less confidently, when only the English one is readable', async () => {
     const english = lines(['ID Number', '784-1990-1234567-6', 'Name: Saleef Tamran', 'Nationality: Egypt']);
-    const engine = new ScriptedEngine((request: OcrRequest): OcrResult =>
-      request.lang === 'ara' ? { text: '', confidence: 0, lines: [] } : { text: '', confidence: 0.95, lines: english },
+    const engine = new FakeEngine(
+      (request: OcrRequest): OcrResult => (request.lang === 'ara' ? { text: '', confidence: 0, lines: [] } : { text: '', confidence: 0.95, lines: english }),
     );
     const { app } = await buildTestApp({ engine });
     const token = await getToken(app);
@@ -208,8 +208,8 @@ describe('POST /v2/{project_id}/ocr/emirates-id-card without tesseract', () => {
 
   it('takes an empty side as automatic detection', async () => {
     const english = lines(['ID Number', '784-1990-1234567-6', 'Name: Saleef Tamran', 'Nationality: Egypt']);
-    const engine = new ScriptedEngine((request: OcrRequest): OcrResult =>
-      request.lang === 'ara' ? { text: '', confidence: 0, lines: [] } : { text: '', confidence: 0.95, lines: english },
+    const engine = new FakeEngine(
+      (request: OcrRequest): OcrResult => (request.lang === 'ara' ? { text: '', confidence: 0, lines: [] } : { text: '', confidence: 0.95, lines: english }),
     );
     const { app } = await buildTestApp({ engine });
     const token = await getToken(app);

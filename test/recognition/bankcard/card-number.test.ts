@@ -1,8 +1,8 @@
 /** The pure bank card rules, with plain strings: card type, grouping, Luhn-based choice of the number, MM/YY dates. */
 import { describe, expect, it } from 'vitest';
-import { cardTypeOf, chooseCardNumber, groupInFours, readingFromText, type DigitReading } from '../src/recognition/bankcard/card-number.js';
-import { findDateTokens, pickCardDates } from '../src/recognition/bankcard/mm-yy.js';
-import { luhnValid } from '../src/recognition/toolkit/luhn.js';
+import { cardTypeOf, chooseCardNumber, groupInFours, readingFromText, type DigitReading } from '../../../src/recognition/bankcard/card-number.js';
+import { findDateTokens, pickCardDates } from '../../../src/recognition/bankcard/mm-yy.js';
+import { luhnValid } from '../../../src/recognition/toolkit/luhn.js';
 
 /** A reading of `text` with one confidence for every digit, and `low` at the positions given. */
 function reading(text: string, confidence = 0.95, low: Record<number, number> = {}): DigitReading {
@@ -17,13 +17,7 @@ describe('cardTypeOf', () => {
   });
 
   it('calls 51–55 MasterCard, and 50 and 56 not', () => {
-    expect(['5055', '5100', '5299', '5555', '5600'].map((p) => cardTypeOf(`${p}000000000000`))).toEqual([
-      'Unrecognized',
-      'MasterCard',
-      'MasterCard',
-      'MasterCard',
-      'Unrecognized',
-    ]);
+    expect(['5055', '5100', '5299', '5555', '5600'].map((p) => cardTypeOf(`${p}000000000000`))).toEqual(['Unrecognized', 'MasterCard', 'MasterCard', 'MasterCard', 'Unrecognized']);
   });
 
   it('calls the 2-series 2221–2720 MasterCard, its neighbours not', () => {
@@ -176,7 +170,10 @@ describe('pickCardDates', () => {
   });
 
   it('gives corrected dates less confidence, and never 0.9 or more: a date has no check digit', () => {
-    const dates = pickCardDates([{ text: 'VALID THRU 87/24', confidence: 0.95 }, { text: 'VALID FROM 07/20', confidence: 0.99 }]);
+    const dates = pickCardDates([
+      { text: 'VALID THRU 87/24', confidence: 0.95 },
+      { text: 'VALID FROM 07/20', confidence: 0.99 },
+    ]);
     expect(dates.expiry_date).toEqual({ value: '07/24', confidence: 0.76 });
     expect(dates.issue_date).toEqual({ value: '07/20', confidence: 0.89 });
   });

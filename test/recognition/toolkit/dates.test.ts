@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDayMonthYear } from '../src/recognition/toolkit/dates.js';
+import { parseDayMonthYear } from '../../../src/recognition/toolkit/dates.js';
 
 describe('printed dates (one parser for passports and ID cards)', () => {
   it('reads the forms data pages print', () => {

@@ -11,7 +11,7 @@ import {
   renderText,
   type FontName,
   type PassportFieldKey,
-} from '../src/fixtures/index.js';
+} from '../../../src/fixtures/index.js';
 
 /** The printed-only fields of the result: each design must print every one of them under a label. */
 const VISUAL_ONLY: readonly PassportFieldKey[] = ['placeOfBirth', 'dateOfIssue', 'placeOfIssue', 'authority'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OcrLine, OcrWord } from '../src/ocr/engine.js';
-import { findPhraseHits } from '../src/recognition/toolkit/label-phrases.js';
-import { associateLabels, type LabelledField } from '../src/recognition/toolkit/labelled-values.js';
+import type { OcrLine, OcrWord } from '../../../src/ocr/engine.js';
+import { findPhraseHits } from '../../../src/recognition/toolkit/label-phrases.js';
+import { associateLabels, type LabelledField } from '../../../src/recognition/toolkit/labelled-values.js';
 
 /** A line of words set 12 px apart on row `y`, 20 px high, from x = `x`; `|` in the text marks a column gap. */
 function line(text: string, y: number, x = 0): OcrLine {
@@ -18,7 +18,13 @@ function line(text: string, y: number, x = 0): OcrLine {
   return { text: words.map((w) => w.text).join(' '), confidence: 0.9, bbox, words };
 }
 
-const hitWords = (hits: ReturnType<typeof findPhraseHits>) => hits.map((h) => h.line.words.slice(h.first, h.last + 1).map((w) => w.text).join(' '));
+const hitWords = (hits: ReturnType<typeof findPhraseHits>) =>
+  hits.map((h) =>
+    h.line.words
+      .slice(h.first, h.last + 1)
+      .map((w) => w.text)
+      .join(' '),
+  );
 
 describe('label phrases', () => {
   it('finds a label whose small print blurred a letter or two', () => {
@@ -61,7 +67,7 @@ describe('label → value association with phrase labels', () => {
     expect(found.get('place_of_issue')).toMatchObject({ text: 'LUXOR', placement: 'beside' });
   });
 
-  it('steps over the next column\'s label that a tilted page sets between a label and its value', () => {
+  it("steps over the next column's label that a tilted page sets between a label and its value", () => {
     const found = associateLabels([line('Date of issue', 0), line('Place of issue 11', 22, 400), line('26 JAN 2016', 45), line('LUXOR', 46, 400)], fields);
     expect(found.get('date_of_issue')?.text).toBe('26 JAN 2016');
     expect(found.get('place_of_issue')?.text).toBe('LUXOR');

@@ -4,13 +4,13 @@
  * short, upright cards refused, turned pages and phone photos).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { BANK_CARD_DESIGNS, renderBankCard, type BankCardDesignId, type BankCardFixtureFields } from '../src/fixtures/bankcard.js';
-import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/capture.js';
-import { checkImage } from '../src/image/intake.js';
-import { PreparedImage } from '../src/image/prepare.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { bankcard } from '../src/recognition/bankcard/index.js';
-import { luhnValid } from '../src/recognition/toolkit/luhn.js';
+import { BANK_CARD_DESIGNS, renderBankCard, type BankCardDesignId, type BankCardFixtureFields } from '../../../src/fixtures/bankcard.js';
+import { capture, type CaptureLevel, type Orientation } from '../../../src/fixtures/capture.js';
+import { checkImage } from '../../../src/image/intake.js';
+import { PreparedImage } from '../../../src/image/prepare.js';
+import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
+import { bankcard } from '../../../src/recognition/bankcard/index.js';
+import { luhnValid } from '../../../src/recognition/toolkit/luhn.js';
 
 const engine = new TesseractEngine({ workers: 1, timeoutMs: 60_000 });
 afterAll(() => engine.close());

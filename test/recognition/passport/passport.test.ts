@@ -1,8 +1,8 @@
 /** Passport fixtures through the HTTP API with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from './helper.js';
+import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
+import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../../helpers/index.js';
 
 interface Entry {
   file: string;
@@ -10,7 +10,7 @@ interface Entry {
   level: string;
 }
 
-const FOLDER = new URL('../fixtures/passport/', import.meta.url);
+const FOLDER = new URL('../../../fixtures/passport/', import.meta.url);
 const entries: Entry[] = JSON.parse(readFileSync(new URL('index.json', FOLDER), 'utf8'));
 const MRZ_FIELDS = ['passport_type', 'country_code', 'passport_number', 'nationality', 'surname', 'given_name', 'sex', 'date_of_birth', 'date_of_expiry'];
 
@@ -60,11 +60,14 @@ describe('passport recognition through POST /v2/{project_id}/ocr/passport', () =
   });
 
   it('answers AIS.0104 for a page without an MRZ', async () => {
-    const card = readFileSync(new URL('../fixtures/passport/p01-clean.png', import.meta.url));
+    const card = readFileSync(new URL('../../../fixtures/passport/p01-clean.png', import.meta.url));
     const sharp = (await import('sharp')).default;
     // The top half of a passport page: printed text, no MRZ.
     const meta = await sharp(card).metadata();
-    const top = await sharp(card).extract({ left: 0, top: 0, width: meta.width ?? 1, height: Math.round((meta.height ?? 2) / 2) }).png().toBuffer();
+    const top = await sharp(card)
+      .extract({ left: 0, top: 0, width: meta.width ?? 1, height: Math.round((meta.height ?? 2) / 2) })
+      .png()
+      .toBuffer();
     const response = await t.app.inject({
       method: 'POST',
       url: PASSPORT_PATH,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkDigit, checkHolds } from '../src/recognition/mrz/check-digit.js';
-import { correctMrz } from '../src/recognition/mrz/correct.js';
-import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from '../src/recognition/mrz/dates.js';
-import { symbolsToCells, textToCells, type Cell } from '../src/recognition/mrz/grid.js';
-import { TD1, TD3 } from '../src/recognition/mrz/layouts.js';
-import type { OcrSymbol } from '../src/ocr/engine.js';
+import { checkDigit, checkHolds } from '../../../src/recognition/mrz/check-digit.js';
+import { correctMrz } from '../../../src/recognition/mrz/correct.js';
+import { birthCenturyUncertain, birthDateToIso, expiryDateToIso } from '../../../src/recognition/mrz/dates.js';
+import { symbolsToCells, textToCells, type Cell } from '../../../src/recognition/mrz/grid.js';
+import { TD1, TD3 } from '../../../src/recognition/mrz/layouts.js';
+import type { OcrSymbol } from '../../../src/ocr/engine.js';
 
 const LINE1 = 'P<GBRSMITH<<JOHN<PETER<<<<<<<<<<<<<<<<<<<<<<';
 const LINE2 = 'L898902C36GBR7408122F1204159<<<<<<<<<<<<<<08';

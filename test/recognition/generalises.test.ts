@@ -3,15 +3,15 @@
  * tuning never looked at (held-back passport designs, an ID card composed in this file), with the real engine.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { capture, type CaptureLevel, type Orientation } from '../src/fixtures/capture.js';
-import { composeTd1 } from '../src/fixtures/mrz.js';
-import { PASSPORT_DESIGNS, renderPassport, type PassportFixtureFields } from '../src/fixtures/passport.js';
-import { composePage, textLayer } from '../src/fixtures/render.js';
-import { ALL_FORMATS, checkImage } from '../src/image/intake.js';
-import { PreparedImage } from '../src/image/prepare.js';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { birthDateToIso, expiryDateToIso } from '../src/recognition/mrz/dates.js';
-import { DOCUMENT_TYPES } from '../src/recognition/registry.js';
+import { capture, type CaptureLevel, type Orientation } from '../../src/fixtures/capture.js';
+import { composeTd1 } from '../../src/fixtures/mrz.js';
+import { PASSPORT_DESIGNS, renderPassport, type PassportFixtureFields } from '../../src/fixtures/passport.js';
+import { composePage, textLayer } from '../../src/fixtures/render.js';
+import { ALL_FORMATS, checkImage } from '../../src/image/intake.js';
+import { PreparedImage } from '../../src/image/prepare.js';
+import { TesseractEngine } from '../../src/ocr/tesseract-engine.js';
+import { birthDateToIso, expiryDateToIso } from '../../src/recognition/mrz/dates.js';
+import { DOCUMENT_TYPES } from '../../src/recognition/registry.js';
 
 const engine = new TesseractEngine({ workers: 2, timeoutMs: 120_000 });
 afterAll(() => engine.close());

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.js';
-import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from './helper.js';
+import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
+import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from '../../helpers/index.js';
 
 interface Entry {
   file: string;
@@ -12,7 +12,7 @@ interface Entry {
 }
 
 const BANKCARD_PATH = `/v2/${PROJECT_ID}/ocr/bankcard`;
-const FOLDER = new URL('../fixtures/bankcard/', import.meta.url);
+const FOLDER = new URL('../../../fixtures/bankcard/', import.meta.url);
 const entries: Entry[] = JSON.parse(readFileSync(new URL('index.json', FOLDER), 'utf8'));
 const FIELDS = ['type', 'card_number', 'issue_date', 'expiry_date', 'card_holder', 'bank_name'] as const;
 const expectedOf = (entry: Entry) => JSON.parse(readFileSync(new URL(entry.expected, FOLDER), 'utf8')) as Record<string, string>;
@@ -30,8 +30,7 @@ describe('bank card recognition through POST /v2/{project_id}/ocr/bankcard', () 
     await engine.close();
   });
 
-  const send = (image: Buffer) =>
-    t.app.inject({ method: 'POST', url: BANKCARD_PATH, headers: { 'x-auth-token': token }, payload: { image: image.toString('base64') } });
+  const send = (image: Buffer) => t.app.inject({ method: 'POST', url: BANKCARD_PATH, headers: { 'x-auth-token': token }, payload: { image: image.toString('base64') } });
 
   async function recognise(file: string) {
     const response = await send(readFileSync(new URL(file, FOLDER)));
@@ -86,7 +85,7 @@ describe('bank card recognition through POST /v2/{project_id}/ocr/bankcard', () 
   });
 
   it('answers AIS.0104 for images that are not cards', async () => {
-    const passport = readFileSync(new URL('../fixtures/passport/p01-clean.png', import.meta.url));
+    const passport = readFileSync(new URL('../../../fixtures/passport/p01-clean.png', import.meta.url));
     for (const image of [passport, await samplePng(400, 250)]) {
       const response = await send(image);
       expect(response.statusCode).toBe(400);
