@@ -217,7 +217,14 @@ export async function recognizeBack(image: PreparedImage, engine: OcrEngine, pag
       name: unchecked(field('name').confidence),
       // The machine lines are as good as their weakest check.
       machinecode1: Math.min(field('documentNumber').confidence, id.confidence),
-      machinecode2: Math.min(field('birthDate').confidence, field('expirationDate').confidence, reading.compositeValid ? (reading.compositeRepaired ? 0.85 : 1) : 0.5),
+      // Its optional data has no check digit of its own, and a letter among its fillers is a filler OCR misread
+      // oftener than data: the composite alone (one wrong reading in ten passes it) does not vouch for the line then.
+      machinecode2: Math.min(
+        field('birthDate').confidence,
+        field('expirationDate').confidence,
+        reading.compositeValid ? (reading.compositeRepaired ? 0.85 : 1) : 0.5,
+        /<[A-Z]|[A-Z]<+$/.test(field('optional2').raw) ? 0.85 : 1,
+      ),
       machinecode3: unchecked(field('name').confidence),
     },
   };
