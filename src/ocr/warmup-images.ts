@@ -106,20 +106,28 @@ export const WARMUP_IMAGES: Record<OcrLanguage, Buffer> = {
   ara: Buffer.from(ARA, 'base64'),
 };
 
+/** The MRZ's characters, as the passport module asks for them. */
+const MRZ_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
 /**
- * What each worker of a language reads at boot: for English, the crop on a page the size of a document image,
- * read with automatic layout, as passports and cards are (a worker's first large page grows its WebAssembly
- * memory and sets up page layout analysis); for Arabic, the crop as the single line the ID card reader asks for.
- * One recognition per worker: it runs the whole model, which is what a first request would otherwise pay for; a
- * second read of the crop alone only lengthened the time to ready.
+ * What each worker of a language reads at boot: the crop as a text block, then the same crop on a page the size of
+ * a document image, read with automatic layout. The second matters as much as the first: a worker's first large
+ * page grows its WebAssembly memory and sets up page layout analysis, over a second on a busy machine.
  */
 export async function warmupRequests(lang: OcrLanguage): Promise<OcrRequest[]> {
   const crop = WARMUP_IMAGES[lang];
-  if (lang === 'ara') return [{ image: crop, lang, psm: '7' }];
   const { width = 0, height = 0 } = await sharp(crop).metadata();
   const page = await sharp(crop)
     .extend({ right: Math.max(0, 1400 - width), bottom: Math.max(0, 1000 - height), background: '#ffffff' })
     .png()
     .toBuffer();
-  return [{ image: page, lang, psm: '3' }];
+  return lang === 'eng'
+    ? [
+        { image: crop, lang, psm: '6', whitelist: MRZ_CHARACTERS },
+        { image: page, lang, psm: '3' },
+      ]
+    : [
+        { image: crop, lang, psm: '7' },
+        { image: page, lang, psm: '3' },
+      ];
 }
