@@ -88,10 +88,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       onWorkerDeath: (lang, cause) => app.log.error({ lang, cause }, 'OCR worker died; its job failed and it is being replaced'),
     });
 
-  // The workers load their model on threads of their own while this thread registers the routes: warming from
-  // here rather than from onReady takes the routes' set-up off the time to ready.
-  if (config.warmup) void engine.warm().catch((error: unknown) => app.log.error({ err: error }, 'OCR engine failed to start'));
-
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -237,6 +233,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }
   });
 
+  if (config.warmup) {
+    app.addHook('onReady', async () => {
+      void engine.warm().catch((error: unknown) => app.log.error({ err: error }, 'OCR engine failed to start'));
+    });
+  }
   if (ownsEngine) app.addHook('onClose', async () => engine.close());
   return app;
 }
