@@ -38,10 +38,10 @@ const systemResolver: Resolver = async (hostname) => {
 
 /** A lookup that answers only the address already checked, whatever `net` asks for. */
 function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  return (_hostname, options, callback) => {
     if (options?.all) callback(null, [{ address, family }]);
     else callback(null, address, family);
-  }) as unknown as LookupFunction;
+  };
 }
 
 function failed(cause: unknown): ApiError {
