@@ -5,7 +5,7 @@
 import { Type, type Static, type TString } from '@sinclair/typebox';
 import { ApiError } from '../../errors/catalogue.js';
 import { ALL_FORMATS } from '../../image/intake.js';
-import { PageSegmentation, type OcrResult } from '../../ocr/engine.js';
+import { PageSegmentation, type OcrEngine, type OcrResult } from '../../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from '../document.js';
 import { mrzCellsInBand, readMrz } from '../mrz/read.js';
 import { correctMrz, type MrzReading } from '../mrz/correct.js';
@@ -13,7 +13,7 @@ import { readingScore } from '../mrz/band.js';
 import { TD3 } from '../mrz/layouts.js';
 import { locateMrz } from '../mrz/locate.js';
 import { PASSPORT_FIELDS, type PassportField } from './fields.js';
-import { readLocated } from './located.js';
+import { readLocated, type Located } from './located.js';
 import { fromMrz, reconcileName, settleSex } from './mrz-fields.js';
 import { issueDate, printedBirthYear, printedFields, printedHints, unlabelledIssueDate, type LabelledValue } from './printed-zone.js';
 
@@ -34,6 +34,20 @@ export type PassportResult = Record<PassportField, string> & {
 };
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * Automatic layout analysis sometimes drops a whole label line (small light print beside large values): the
+ * printed zone read again as sparse text, whose lines come in any order, gives the visual-only fields the first
+ * look missed. Only then: it costs about a second.
+ */
+async function withSparseLook(
+  found: Located,
+  engine: OcrEngine,
+  printed: (field: PassportField) => LabelledValue | undefined,
+): Promise<(field: PassportField) => LabelledValue | undefined> {
+  const sparse = printedFields((await engine.recognize({ image: found.zone, psm: PageSegmentation.sparse })).lines);
+  return (field) => printed(field) ?? (VISUAL_ONLY.includes(field) ? sparse(field) : undefined);
+}
 
 async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {
   const located = locateMrz(image.pixels, image.width, image.height, TD3.lines, TD3.lineLength);
@@ -59,6 +73,7 @@ async function recognizePassport({ image, engine, now }: RecognitionInput): Prom
     }
   }
   if (!reading || readingScore(reading) === 0) throw ApiError.of('AIS.0104');
+  if (found && VISUAL_ONLY.some((field) => !printed(field))) printed = await withSparseLook(found, engine, printed);
 
   reconcileName(reading, printed('surname'), printed('given_name'));
   settleSex(reading, printed('sex'));

@@ -15,9 +15,11 @@ const ZONE_WIDEN = 0.1;
 /** A page turned less than this (degrees) is read as it lies: tesseract copes, and resampling would blur. */
 const SQUARE_ENOUGH = 2;
 
-interface Located {
+export interface Located {
   cells: Cell[][];
   page: OcrResult;
+  /** The printed zone as read, for a second look. */
+  zone: Buffer;
 }
 
 /**
@@ -32,8 +34,9 @@ export async function readLocated(image: PreparedImage, engine: OcrEngine, found
     TD3,
     (read) => (read ? readingScore(correctMrz(read.cells, TD3)) : -1),
     async (band, located) => {
-      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: await printedZone(image, located), psm: PageSegmentation.auto })]);
-      return cells ? { cells, page } : undefined;
+      const zone = await printedZone(image, located);
+      const [cells, page] = await Promise.all([bandCells(band, engine, TD3), engine.recognize({ image: zone, psm: PageSegmentation.auto })]);
+      return cells ? { cells, page, zone } : undefined;
     },
     // The larger look rereads the band only: the printed zone read stands.
     async (band, best) => {
