@@ -2,19 +2,18 @@
  * The failure modes seen on documents nobody here made, each asserted on images generated now from designs that
  * tuning never looked at (held-back passport designs, an ID card composed in this file), with the real engine.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { capture, type CaptureLevel, type Orientation } from '../../src/fixtures/capture.js';
 import { composeTd1 } from '../../src/fixtures/mrz.js';
 import { PASSPORT_DESIGNS, renderPassport, type PassportFixtureFields } from '../../src/fixtures/passport.js';
 import { composePage, textLayer } from '../../src/fixtures/render.js';
 import { ALL_FORMATS, checkImage } from '../../src/image/intake.js';
 import { PreparedImage } from '../../src/image/prepare.js';
-import { TesseractEngine } from '../../src/ocr/tesseract-engine.js';
 import { birthDateToIso, expiryDateToIso } from '../../src/recognition/mrz/dates.js';
 import { DOCUMENT_TYPES } from '../../src/recognition/registry.js';
+import { realEngine } from '../helpers/index.js';
 
-const engine = new TesseractEngine({ workers: 2, timeoutMs: 120_000 });
-afterAll(() => engine.close());
+const engine = realEngine({ workers: 2, timeoutMs: 120_000 });
 const now = Date.UTC(2026, 10, 25);
 const HELD_BACK = PASSPORT_DESIGNS.filter((d) => d.heldBack).map((d) => d.id);
 const MRZ_FIELDS = ['passport_type', 'country_code', 'passport_number', 'nationality', 'surname', 'given_name', 'sex', 'date_of_birth', 'date_of_expiry'] as const;

@@ -1,9 +1,8 @@
 /** Bank card fixtures through POST /v2/{project_id}/ocr/bankcard with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
-import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from '../../helpers/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, getToken, PROJECT_ID, realEngine, samplePng, type TestApp } from '../../helpers/index.js';
 
 interface Entry {
   file: string;
@@ -20,14 +19,10 @@ const expectedOf = (entry: Entry) => JSON.parse(readFileSync(new URL(entry.expec
 describe('bank card recognition through POST /v2/{project_id}/ocr/bankcard', () => {
   let t: TestApp;
   let token: string;
-  const engine = new TesseractEngine({ workers: 1, timeoutMs: 60_000 });
+  const engine = realEngine({ workers: 1, timeoutMs: 60_000 });
   beforeAll(async () => {
     t = await buildTestApp({ engine });
     token = await getToken(t.app);
-  });
-  afterAll(async () => {
-    await t.app.close();
-    await engine.close();
   });
 
   const send = (image: Buffer) => t.app.inject({ method: 'POST', url: BANKCARD_PATH, headers: { 'x-auth-token': token }, payload: { image: image.toString('base64') } });

@@ -3,17 +3,16 @@
  * core with the real engine: the failure modes of issue 18 (numbers rewritten to pass Luhn, long numbers cut
  * short, upright cards refused, turned pages and phone photos).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BANK_CARD_DESIGNS, renderBankCard, type BankCardDesignId, type BankCardFixtureFields } from '../../../src/fixtures/bankcard.js';
 import { capture, type CaptureLevel, type Orientation } from '../../../src/fixtures/capture.js';
 import { checkImage } from '../../../src/image/intake.js';
 import { PreparedImage } from '../../../src/image/prepare.js';
-import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
 import { bankcard } from '../../../src/recognition/bankcard/index.js';
 import { luhnValid } from '../../../src/recognition/toolkit/luhn.js';
+import { realEngine } from '../../helpers/index.js';
 
-const engine = new TesseractEngine({ workers: 1, timeoutMs: 60_000 });
-afterAll(() => engine.close());
+const engine = realEngine({ workers: 1, timeoutMs: 60_000 });
 
 async function read(design: BankCardDesignId, fields: BankCardFixtureFields, options: { seed: number; level?: CaptureLevel; orientation?: Orientation }) {
   const card = await renderBankCard(fields, { seed: options.seed, design });

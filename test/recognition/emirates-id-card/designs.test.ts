@@ -2,12 +2,11 @@
  * Emirates ID cards of designs held back from tuning, generated here (never committed), through
  * POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../../../src/fixtures/capture.js';
 import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
-import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
 import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, type TestApp } from '../../helpers/index.js';
+import { buildTestApp, getToken, PROJECT_ID, realEngine, type TestApp } from '../../helpers/index.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
 type Result = Record<string, string> & { confidence: Record<string, number> };
@@ -15,14 +14,10 @@ type Result = Record<string, string> & { confidence: Record<string, number> };
 describe('Emirates ID cards of held-back designs', () => {
   let t: TestApp;
   let token: string;
-  const engine = new TesseractEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
+  const engine = realEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
   beforeAll(async () => {
     t = await buildTestApp({ engine });
     token = await getToken(t.app);
-  });
-  afterAll(async () => {
-    await t.app.close();
-    await engine.close();
   });
 
   const send = (image: Buffer, side?: string) =>

@@ -1,10 +1,9 @@
 /** Emirates ID fixtures through POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
-import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
 import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, samplePng, type TestApp } from '../../helpers/index.js';
+import { buildTestApp, getToken, PROJECT_ID, realEngine, samplePng, type TestApp } from '../../helpers/index.js';
 
 const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
 const FOLDER = new URL('../../../fixtures/emirates-id-card/', import.meta.url);
@@ -16,14 +15,10 @@ type Result = Record<string, string> & { confidence: Record<string, number> };
 describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-card', () => {
   let t: TestApp;
   let token: string;
-  const engine = new TesseractEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
+  const engine = realEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
   beforeAll(async () => {
     t = await buildTestApp({ engine });
     token = await getToken(t.app);
-  });
-  afterAll(async () => {
-    await t.app.close();
-    await engine.close();
   });
 
   const send = (image: Buffer, side?: string) =>

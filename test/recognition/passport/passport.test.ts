@@ -1,8 +1,7 @@
 /** Passport fixtures through the HTTP API with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TesseractEngine } from '../../../src/ocr/tesseract-engine.js';
-import { buildTestApp, getToken, PASSPORT_PATH, type TestApp } from '../../helpers/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, getToken, PASSPORT_PATH, realEngine, type TestApp } from '../../helpers/index.js';
 
 interface Entry {
   file: string;
@@ -17,14 +16,10 @@ const MRZ_FIELDS = ['passport_type', 'country_code', 'passport_number', 'nationa
 describe('passport recognition through POST /v2/{project_id}/ocr/passport', () => {
   let t: TestApp;
   let token: string;
-  const engine = new TesseractEngine({ workers: 2, timeoutMs: 60_000 });
+  const engine = realEngine({ workers: 2, timeoutMs: 60_000 });
   beforeAll(async () => {
     t = await buildTestApp({ engine });
     token = await getToken(t.app);
-  });
-  afterAll(async () => {
-    await t.app.close();
-    await engine.close();
   });
 
   async function recognise(file: string) {
