@@ -127,9 +127,12 @@ export function printedFields(lines: readonly OcrLine[]): (field: PassportField)
 /** A printed issue date, when it is one: after birth, before expiry, not after today (else another date was taken). */
 export function issueDate(text: string, birth: string, expiry: string, now: number): string | undefined {
   const date = parseDayMonthYear(text, { twoDigitYears: true });
-  const today = new Date(now).toISOString().slice(0, 10);
-  if (!date || date > today || (birth && date <= birth) || (expiry && date >= expiry)) return undefined;
-  return date;
+  return date && mayBeIssueDate(date, birth, expiry, now) ? date : undefined;
+}
+
+/** A document is issued after its holder's birth, before it expires, and not after today (unknown ends left open). */
+function mayBeIssueDate(date: string, birth: string, expiry: string, now: number): boolean {
+  return date <= new Date(now).toISOString().slice(0, 10) && (!birth || date > birth) && (!expiry || date < expiry);
 }
 
 /**
@@ -139,12 +142,11 @@ export function issueDate(text: string, birth: string, expiry: string, now: numb
  */
 export function unlabelledIssueDate(lines: readonly OcrLine[], birth: string, expiry: string, now: number): { date: string; confidence: number } | undefined {
   if (!birth || !expiry) return undefined;
-  const today = new Date(now).toISOString().slice(0, 10);
   const found = new Map<string, number>();
   for (const line of lines) {
     for (const match of line.text.matchAll(PRINTED_DATE)) {
       const date = parseDayMonthYear(match[0]);
-      if (date && date !== birth && date !== expiry && date > birth && date < expiry && date <= today) found.set(date, line.confidence);
+      if (date && mayBeIssueDate(date, birth, expiry, now)) found.set(date, line.confidence);
     }
   }
   if (found.size !== 1) return undefined;
