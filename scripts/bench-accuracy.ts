@@ -15,6 +15,7 @@
  *   npm run bench:accuracy                         # every kind and source
  *   npm run bench:accuracy -- --kind passport      # one kind
  *   npm run bench:accuracy -- --source held-back   # one source
+ *   npm run bench:accuracy -- --level clean        # one capture level of the generated sources
  *   npm run bench:accuracy -- --per-design 4       # generated documents per design and level (default 3)
  *   VERBOSE=1 npm run bench:accuracy               # every wrong field
  */
@@ -104,6 +105,7 @@ function generated(generator: Generator, heldBack: boolean, perDesign: number): 
     .filter((d) => d.heldBack === heldBack && !generator.committed.includes(d.id))
     .forEach((design, d) => {
       LEVELS.forEach((level, l) => {
+        if (args.level && level.name !== args.level) return;
         for (let n = 0; n < perDesign; n++) {
           const seed = 90_000 + d * 1000 + l * 100 + n;
           samples.push({
@@ -147,7 +149,7 @@ interface Outcome {
 }
 
 const { values: args } = parseArgs({
-  options: { kind: { type: 'string' }, source: { type: 'string' }, 'per-design': { type: 'string', default: '3' } },
+  options: { kind: { type: 'string' }, source: { type: 'string' }, level: { type: 'string' }, 'per-design': { type: 'string', default: '3' } },
 });
 const perDesign = Number(args['per-design']);
 const engine = new TesseractEngine({ workers: Math.min(2, availableParallelism()), timeoutMs: 120_000 });

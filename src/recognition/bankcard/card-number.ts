@@ -165,6 +165,13 @@ function majority(readings: readonly DigitReading[], length: number): { digits: 
  */
 export const LENGTH_PRIOR: Readonly<Record<number, number>> = { 16: 1, 19: 0.7, 15: 0.6, 13: 0.4, 14: 0.4, 17: 0.4, 18: 0.4, 12: 0.2 };
 
+/** True when `part`'s characters appear in `whole` in the same order (with others between them allowed). */
+function isSubsequence(part: string, whole: string): boolean {
+  let at = 0;
+  for (const char of whole) if (char === part[at]) at++;
+  return at === part.length;
+}
+
 /**
  * Chooses the card number from several readings (page read, digit-whitelist band read, …): what is printed, not
  * what passes Luhn. First the length, by the readings' vote (Luhn has no say: a shorter reading that passes by
@@ -174,9 +181,13 @@ export const LENGTH_PRIOR: Readonly<Record<number, number>> = { 16: 1, 19: 0.7, 
  */
 export function chooseCardNumber(readings: readonly DigitReading[]): ChosenNumber {
   const plausible = readings.filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
+  // A reading votes for its own length, and for the length of a longer reading it is part of (the digits it
+  // dropped, in order): dropping a glyph is the commonest misreading, inventing one in the number's size is rare.
+  const supports = (r: DigitReading, length: number) =>
+    r.digits.length === length || (r.digits.length < length && plausible.some((l) => l.digits.length === length && isSubsequence(r.digits, l.digits)));
   // The median: a whitelist read gives a few digits (those after a gap) near-zero confidence for no clear reason.
   const vote = (length: number) =>
-    plausible.filter((r) => r.digits.length === length).reduce((sum, r) => sum + Math.max(0.05, median(r.confidences) * (r.weight ?? 1)), 0) * (LENGTH_PRIOR[length] ?? 0.2);
+    plausible.filter((r) => supports(r, length)).reduce((sum, r) => sum + Math.max(0.05, median(r.confidences) * (r.weight ?? 1)), 0) * (LENGTH_PRIOR[length] ?? 0.2);
   const length = [...new Set(plausible.map((r) => r.digits.length))].sort((a, b) => vote(b) - vote(a))[0];
   if (length === undefined) return { digits: '', luhnValid: false, confidence: 0, corrections: 0 };
 

@@ -1,8 +1,9 @@
 /**
  * Bank card fronts: the fields they answer with, and the order of reading. One page read (binarised, sparse text)
  * gives every word with its box; the words are regrouped into visual rows. The number (number.ts) is the row's
- * run of digit groups of a card number's length, read again alone with a digit whitelist and chosen by the Luhn
- * check (card-number.ts); the type follows from its prefix. Dates (dates.ts, mm-yy.ts), holder and bank
+ * run of digit groups of a card number's length, read again alone with a digit whitelist, read once more by its
+ * glyphs' shapes (toolkit/glyph-shapes.ts), and chosen from these readings by the Luhn check (card-number.ts); the
+ * type follows from its prefix. Dates (dates.ts, mm-yy.ts), holder and bank
  * (holder-and-bank.ts) are found relative to the number and by what they look like, never by fixed coordinates,
  * so that cards of any design read.
  */
@@ -19,7 +20,7 @@ import { cardTypeOf, chooseCardNumber, groupInFours, type ChosenNumber } from '.
 import { dateLines, findDates, isDateWord, rereadDates } from './dates.js';
 import { findHolder, readHolderAndBank, type TextField } from './holder-and-bank.js';
 import { DATE_LABELS, pickCardDates, type CardDates } from './mm-yy.js';
-import { findNumber, readNumberBand, type FoundNumber } from './number.js';
+import { findNumber, readNumberBand, readNumberShapes, type FoundNumber } from './number.js';
 
 export const BANK_CARD_FIELDS = ['type', 'card_number', 'issue_date', 'expiry_date', 'card_holder', 'bank_name'] as const;
 type BankCardField = (typeof BANK_CARD_FIELDS)[number];
@@ -104,10 +105,13 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
   const numberRow = candidate.row;
   const cardRows = candidate.stacked ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0) : pageRows;
 
-  const [band, rows] = await Promise.all([
+  // The glyphs' shapes: a reading independent of the engine's model, for faces it misreads.
+  const shapes = readNumberShapes(image, candidate);
+  const [engineReadings, rows] = await Promise.all([
     found.readings ?? readNumberBand(image, engine, candidate).then((reading) => [candidate.reading, ...(reading ? [reading] : [])]),
     rereadDates(image, engine, cardRows, numberRow),
   ]);
+  const band = shapes ? [...engineReadings, shapes] : engineReadings;
   let number = chooseCardNumber(band);
   if (!number.luhnValid && !found.readings) {
     // Failing Luhn may be what is printed, or both reads may share a misreading of the binarised band (embossed

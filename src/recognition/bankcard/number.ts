@@ -8,6 +8,7 @@ import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrWord } from
 import { mean, median, union } from '../geometry.js';
 import { digitOf, DIGITS } from '../toolkit/characters.js';
 import { reread, scaleFor } from '../toolkit/crop.js';
+import { readDigitShapes, type ShapeReading } from '../toolkit/glyph-shapes.js';
 import { luhnValid } from '../toolkit/luhn.js';
 import { heightOf, makeRow, stripEdges, toRows, type Row } from '../toolkit/text-lines.js';
 import { CARD_NUMBER_LENGTHS, LENGTH_PRIOR, type DigitReading } from './card-number.js';
@@ -275,6 +276,48 @@ export async function readNumberBand(image: PreparedImage, engine: OcrEngine, ca
   return words.length ? readingOfWords(words) : undefined;
 }
 
+/** A shape reading counts as finding a number only when its glyphs match digits this well (median). */
+const SURE_SHAPES = 0.6;
+
+/** A glyph that looks like no digit at all: other print on the number's line, not part of the number. */
+const STRAY_GLYPH = 0.15;
+
+/**
+ * The number read by the shape of its glyphs (toolkit/glyph-shapes.ts), line by line for a stacked number: a
+ * reading that owes nothing to the engine, for the stroke faces the engine misreads. Each line is looked at
+ * across the whole page, since the page read may have missed a group at either end: the glyphs under the
+ * candidate, and their neighbours as far as groups of one number lie apart.
+ */
+export function readNumberShapes(image: PreparedImage, candidate: NumberCandidate): DigitReading | undefined {
+  const { height } = bandBox(candidate);
+  const lines = candidate.stacked ? candidate.stacked.map((r) => r.bbox) : [candidate.span];
+  const parts: DigitReading[] = [];
+  for (const line of lines) {
+    // Margins of more than half a glyph above and below: a slightly tilted line still lies whole in its band.
+    const shapes = readDigitShapes(image, { x0: 0, x1: image.width - 1, y0: line.y0 - 0.6 * height, y1: line.y1 + 0.6 * height });
+    const part = shapes && numberGlyphs(shapes, line, height);
+    if (!part) return undefined;
+    parts.push(part);
+  }
+  return { digits: parts.map((p) => p.digits).join(''), confidences: parts.flatMap((p) => p.confidences) };
+}
+
+/** The glyphs of a shape reading that belong to the number under `line`: those on it, and their close neighbours. */
+function numberGlyphs(shapes: ShapeReading, line: BoundingBox, height: number): DigitReading | undefined {
+  const { boxes, confidences } = shapes;
+  const box = (i: number) => boxes[i] as BoundingBox;
+  const digitLike = (i: number) => (confidences[i] ?? 0) >= STRAY_GLYPH;
+  const onLine = (i: number) => (box(i).x0 + box(i).x1) / 2 >= line.x0 && (box(i).x0 + box(i).x1) / 2 <= line.x1;
+  const under = boxes.map((_, i) => i).filter((i) => onLine(i) && digitLike(i));
+  let first = under[0];
+  let last = under.at(-1);
+  if (first === undefined || last === undefined) return undefined;
+  const joins = (a: number, b: number) => box(b).x0 - box(a).x1 <= GEOMETRY.maxGroupGap * height && digitLike(a) && digitLike(b);
+  while (first > 0 && joins(first - 1, first)) first--;
+  while (last < boxes.length - 1 && joins(last, last + 1)) last++;
+  return { digits: shapes.digits.slice(first, last + 1), confidences: confidences.slice(first, last + 1) };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Digits the page read took for letters
 
@@ -313,10 +356,12 @@ async function rereadLookalikeRows(image: PreparedImage, engine: OcrEngine, rows
   const size = (c: NumberCandidate) => heightOf(c.bbox) / (c.stacked?.length ?? 1);
   for (const suspect of suspects.sort((a, b) => size(b) - size(a)).slice(0, MAX_LOOKALIKE_ROWS)) {
     const reads = await Promise.all([true, false].map((binarize) => readBandWords(image, engine, suspect, binarize)));
-    const readings = reads
-      .filter((words) => (suspect.stacked ? words.length >= 2 : printedInGroups(words)))
-      .map(readingOfWords)
-      .filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
+    const shapes = readNumberShapes(image, suspect);
+    const readings = [
+      ...reads.filter((words) => (suspect.stacked ? words.length >= 2 : printedInGroups(words))).map(readingOfWords),
+      // Read by shape only when its glyphs look like digits: any print can be forced into a digit whitelist.
+      ...(shapes && median(shapes.confidences) >= SURE_SHAPES ? [shapes] : []),
+    ].filter((r) => r.digits.length >= CARD_NUMBER_LENGTHS.min && r.digits.length <= CARD_NUMBER_LENGTHS.max);
     const first = readings[0];
     if (first) return { candidate: { ...suspect, reading: first }, fromFallback: true, readings };
   }

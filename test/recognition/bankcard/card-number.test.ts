@@ -54,6 +54,20 @@ describe('chooseCardNumber', () => {
     expect(chosen.confidence).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('takes the whole number when the other readings dropped digits of it, in order', () => {
+    // Two engine readings lost the last groups; one reading (by glyph shape) has all 17 digits.
+    const whole = reading('5562 3024 0438 3686 9', 0.85);
+    const chosen = chooseCardNumber([reading('5562 3024 0438 3'), reading('5562 3024 0438 3', 0.9), whole]);
+    expect(chosen.digits).toBe('55623024043836869');
+    // Only one reading has every digit: never sure.
+    expect(chosen.confidence).toBeLessThan(0.9);
+  });
+
+  it('does not let a longer reading with other digits outvote readings that agree', () => {
+    const chosen = chooseCardNumber([reading('5555 5555 5555 4444'), reading('5555 5555 5555 4444', 0.9), reading('1555 5555 5555 4444 7', 0.85)]);
+    expect(chosen.digits).toBe('5555555555554444');
+  });
+
   it('maps letters OCR returns for digits before choosing', () => {
     expect(readingFromText('5I08 9267 O586 4821').digits).toBe('5108926705864821');
   });
