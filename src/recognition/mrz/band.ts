@@ -7,8 +7,10 @@ import type { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrSymbol } from '../../ocr/engine.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median, union } from '../geometry.js';
 import { connectedComponents, inkMask } from '../toolkit/components.js';
+import { DIGITS } from '../toolkit/characters.js';
+import { matchGlyph, shapeOf } from '../toolkit/glyph-shapes.js';
 import type { MrzReading } from './correct.js';
-import { sharedFrame, symbolsToCells, textToCells, type Cell } from './grid.js';
+import { sharedFrame, symbolsToCells, textToCells, type Cell, type CellLooks } from './grid.js';
 import type { MrzLayout } from './layouts.js';
 import { cutSize, turnedHalf, type LocatedMrz, type Quad } from './locate.js';
 
@@ -41,21 +43,30 @@ function fillerPositions(layout: MrzLayout): ReadonlySet<string> {
 /** What the pixels of an MRZ cell show. */
 export type GlyphShape = 'filler' | 'glyph' | 'unknown';
 
+/** A cell's shape: filler or glyph, and which OCR-B character its glyph looks likeliest (toolkit/glyph-shapes.ts). */
+export interface CellShape {
+  kind: GlyphShape;
+  looks?: CellLooks;
+}
+
+const UNKNOWN: CellShape = { kind: 'unknown' };
+
 /**
  * Tesseract reads OCR-B's filler `<` as K, L, C or two symbols often enough to garble names. The glyph tells:
  * at its left edge the chevron's apex is a short stroke around mid-height, where K, L, C, E and the rest have
  * a stem or bowl spanning most of the cap height, and it stops short of the baseline. This measures that on the
- * page's pixels, per cell.
+ * page's pixels, per cell, and matches each cell's glyph with the OCR-B templates: a reading of its own, which
+ * the correction may prefer where OCR's symbols fail the check digits.
  */
-export function fillerByShape(
+export function cellShapes(
   image: PreparedImage,
   symbols: readonly OcrSymbol[],
   frame: { left: number; right: number },
   length: number,
   centreOf?: (cell: number) => number,
-): GlyphShape[] {
+): CellShape[] {
   const tall = symbols.filter((s) => CAP_HEIGHT_GLYPH.test(s.text));
-  if (tall.length < 3) return Array<GlyphShape>(length).fill('unknown');
+  if (tall.length < 3) return Array<CellShape>(length).fill(UNKNOWN);
   const capTop = fitLine(tall.map((s) => ({ x: (s.bbox.x0 + s.bbox.x1) / 2, y: s.bbox.y0 })));
   const baseline = fitLine(tall.map((s) => ({ x: (s.bbox.x0 + s.bbox.x1) / 2, y: s.bbox.y1 })));
   const glyphWidth = median(tall.map((s) => s.bbox.x1 - s.bbox.x0));
@@ -70,14 +81,15 @@ export function fillerByShape(
   samples.sort((a, b) => a - b);
   const paper = samples[Math.floor(samples.length * 0.9)] ?? 255;
   const ink = samples[Math.floor(samples.length * 0.05)] ?? 0;
-  if (paper - ink < 60) return Array<GlyphShape>(length).fill('unknown');
+  if (paper - ink < 60) return Array<CellShape>(length).fill(UNKNOWN);
   const threshold = (paper + ink) / 2;
+  const glyphThreshold = ink + 0.4 * (paper - ink);
 
   return Array.from({ length }, (_, i) => {
     const cx = centreOf ? centreOf(i) : frame.left + glyphWidth / 2 + i * advance;
     const top = capTop(cx);
     const capHeight = baseline(cx) - top;
-    if (!(capHeight > 4)) return 'unknown';
+    if (!(capHeight > 4)) return UNKNOWN;
     const [x0, x1] = [Math.floor(cx - 0.45 * advance), Math.ceil(cx + 0.45 * advance)];
     const [y0, y1] = [Math.floor(top - 0.2 * capHeight), Math.ceil(baseline(cx) + 0.2 * capHeight)];
     let inkLeft = Infinity;
@@ -92,7 +104,7 @@ export function fillerByShape(
         }
       }
     }
-    if (inkRight - inkLeft < 2) return 'unknown';
+    if (inkRight - inkLeft < 2) return UNKNOWN;
     // The chevron stops short of the baseline; S, whose upper bowl looks alike at the left, does not.
     const clearOfBaseline = (baseline(cx) - inkBottom) / capHeight >= 0.08;
     // The glyph's left third: its ink's vertical span and where that span sits.
@@ -110,8 +122,36 @@ export function fillerByShape(
     }
     const span = (spanBottom - spanTop + 1) / capHeight;
     const middle = ((spanTop + spanBottom) / 2 - top) / capHeight;
-    return clearOfBaseline && span >= 0.15 && span <= 0.55 && middle >= 0.3 && middle <= 0.7 ? 'filler' : 'glyph';
+    if (clearOfBaseline && span >= 0.15 && span <= 0.55 && middle >= 0.3 && middle <= 0.7) return { kind: 'filler' };
+    // Blur thickens strokes at the midpoint threshold; nearer the ink's level the glyph keeps its shape.
+    const shape = glyphShape({ x0, y0, x1, y1 }, cx, advance, capHeight, (x, y) => level(x, y) < glyphThreshold);
+    if (!shape) return { kind: 'glyph' };
+    return { kind: 'glyph', looks: { letter: matchGlyph(shape, LETTERS, OCR_B), digit: matchGlyph(shape, DIGITS, OCR_B), any: matchGlyph(shape, LETTERS + DIGITS, OCR_B) } };
   });
+}
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/**
+ * Every cell of an MRZ holds an OCR-B glyph, so a shape far from every template is blur, not another kind of
+ * print: the fit matters less than on a card, and the margin between characters decides.
+ */
+const OCR_B = { faces: ['ocrb'], maxFit: 0.35 };
+
+/**
+ * The shape of the glyph in one cell's box: its ink blobs centred in the cell (a neighbour's edge reaching in
+ * is left out), as one glyph box scaled to the shape grid. Undefined when the cell holds no glyph-sized ink.
+ */
+function glyphShape(box: BoundingBox, cx: number, advance: number, capHeight: number, isInk: (x: number, y: number) => boolean): Float32Array | undefined {
+  const width = box.x1 - box.x0 + 1;
+  const height = box.y1 - box.y0 + 1;
+  if (width < 3 || height < 3) return undefined;
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) mask[y * width + x] = isInk(box.x0 + x, box.y0 + y) ? 1 : 0;
+  const own = connectedComponents(mask, width, height).filter((c) => Math.abs(box.x0 + (c.x0 + c.x1) / 2 - cx) < 0.35 * advance && c.y1 - c.y0 + 1 >= 0.2 * capHeight);
+  if (own.length === 0) return undefined;
+  const glyph = union(own);
+  if (glyph.y1 - glyph.y0 + 1 < 0.6 * capHeight) return undefined;
+  return shapeOf({ ink: mask, width, height }, glyph);
 }
 
 export interface Grid {
@@ -288,13 +328,15 @@ export function cellsFromLines(image: PreparedImage, lines: readonly OcrLine[], 
     const placement = { cellAt: (x: number) => cellAt(grid, i, x), centreOf: (k: number) => cellCentre(grid, i, k) };
     const lineSymbols = (symbols[i] ?? []).map((s) => firstGlyph(s, grid.glyphWidth));
     const placed = symbolsToCells(lineSymbols, length, frame, placement.cellAt) ?? textToCells(line.text, length, line.confidence);
-    const shapes = fillerByShape(image, lineSymbols, frame, length, placement.centreOf);
+    const shapes = cellShapes(image, lineSymbols, frame, length, placement.centreOf);
     return placed.map((cell, k) => {
-      if (!fillers.has(`${i}:${k}`)) return cell;
+      const shape = shapes[k] ?? UNKNOWN;
+      const matched = shape.looks ? { ...cell, looks: shape.looks } : cell;
+      if (!fillers.has(`${i}:${k}`)) return matched;
       // The shape overrides OCR's guess and its glyph-height test, which blur and tilt mislead.
-      if (shapes[k] === 'filler') return { char: '<', confidence: Math.max(cell.confidence, 0.9), short: true, empty: false };
-      if (shapes[k] === 'glyph' && cell.char !== '<') return { ...cell, short: false };
-      return cell;
+      if (shape.kind === 'filler') return { char: '<', confidence: Math.max(cell.confidence, 0.9), short: true, empty: false };
+      if (shape.kind === 'glyph' && cell.char !== '<') return { ...matched, short: false };
+      return matched;
     });
   });
 }

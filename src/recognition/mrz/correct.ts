@@ -167,7 +167,15 @@ function classPrior(chars: readonly string[], index: number, replacement: string
  * dates, that is a calendar date; for document numbers, that has fillers only at the end). Cheapest first:
  * a substitution costs more where OCR was confident.
  */
-function fieldCandidates(field: FieldLayout, chars: string[], confidences: number[], unsure: boolean[], hints: readonly MrzHint[] = [], limit = 6): Candidate[] {
+function fieldCandidates(
+  field: FieldLayout,
+  chars: string[],
+  confidences: number[],
+  unsure: boolean[],
+  hints: readonly MrzHint[] = [],
+  looked: readonly (Looked | undefined)[] = [],
+  limit = 6,
+): Candidate[] {
   const length = chars.length;
   const classes: CharClass[] = [...Array<CharClass>(length - 1).fill(field.charClass), 'digit'];
   const accept = (c: string[]) => {
@@ -177,15 +185,21 @@ function fieldCandidates(field: FieldLayout, chars: string[], confidences: numbe
     return /^[A-Z0-9]*<*$/.test(text);
   };
   const options = chars.map((char, i) => {
+    // What the glyph's shape says, where it differs from OCR: the likeliest alternative.
+    const look = looked[i];
+    const shape = look && look.char !== char && look.confidence >= SHAPE_SURE ? [{ char: look.char, cost: SHAPE_COST.position + 0.5 * (confidences[i] ?? 0.5) }] : [];
     // A letter where only a digit may stand was misread for sure: any digit is as likely as the look-alike.
     if (unsure[i]) {
       const ranked = [...(DIGIT_CONFUSIONS[char] ?? []), ...'0123456789'].filter((d, k, all) => d !== char && all.indexOf(d) === k);
-      return ranked.map((alt, rank) => ({ char: alt, cost: 0.25 + rank * 0.01 }));
+      return [...shape, ...ranked.map((alt, rank) => ({ char: alt, cost: 0.25 + rank * 0.01 }))];
     }
-    return alternatives(char, classes[i] as CharClass).map((alt, rank) => ({
-      char: alt,
-      cost: 0.2 + (confidences[i] ?? 0.5) + rank * 0.05 + (classes[i] === 'alnum' ? classPrior(chars, i, alt) : 0),
-    }));
+    return [
+      ...shape,
+      ...alternatives(char, classes[i] as CharClass).map((alt, rank) => ({
+        char: alt,
+        cost: 0.2 + (confidences[i] ?? 0.5) + rank * 0.05 + (classes[i] === 'alnum' ? classPrior(chars, i, alt) : 0),
+      })),
+    ].filter((option, k, all) => all.findIndex((o) => o.char === option.char) === k);
   });
   const found: Candidate[] = [];
   if (accept(chars)) found.push({ chars: [...chars], cost: unsure.some(Boolean) ? 0.1 : 0, changes: 0 });
@@ -197,6 +211,29 @@ function fieldCandidates(field: FieldLayout, chars: string[], confidences: numbe
     // is only an alternative to substitutions.
     const cost = hint.confidence >= HINT_TRUSTED ? -0.01 : 0.3 + changes * 0.1;
     if (changes > 0 && accept(hinted)) found.push({ chars: hinted, cost, changes, hinted: true });
+  }
+  // The field as its glyphs' shapes read it: a second reading of the whole field, which settles more misread
+  // characters at once than substitutions may (blur turns half a number into letters). Its characters are each
+  // shape's likeliest, however narrow the margin: the check digit, not the margin, vouches for the whole.
+  // Also blended: the shape's character only where it is clearer than a near guess, OCR's elsewhere.
+  const changesFrom = (c: readonly string[]) => c.filter((x, i) => x !== chars[i]).length;
+  const shaped = chars.map((char, i) => looked[i]?.char || char);
+  const blended = chars.map((char, i) => ((looked[i]?.confidence ?? 0) >= SHAPE_BLEND ? (looked[i]?.char as string) : char));
+  for (const reading of [shaped, blended].filter((r, k, all) => changesFrom(r) > 0 && all.findIndex((o) => o.join('') === r.join('')) === k)) {
+    const variants = [
+      ...(accept(reading) ? [{ chars: reading, cost: 0 }] : []),
+      ...(field.charClass === 'alnum'
+        ? twinReadings(
+            reading,
+            reading.map((_, i) => looked[i]?.confidence ?? 0.5),
+            accept,
+          )
+        : []),
+    ];
+    for (const variant of variants) {
+      const changes = changesFrom(variant.chars);
+      if (changes > 0) found.push({ chars: variant.chars, cost: SHAPE_COST.field + SHAPE_COST.perChange * changes + variant.cost, changes });
+    }
   }
   const work = [...chars];
   const walk = (from: number, depth: number, cost: number, changes: number) => {
@@ -214,7 +251,58 @@ function fieldCandidates(field: FieldLayout, chars: string[], confidences: numbe
     found.push(...twinReadings(chars, confidences, accept));
     for (const candidate of found) if (!candidate.hinted) candidate.cost += documentNumberPrior(candidate.chars.slice(0, -1));
   }
-  return found.sort((a, b) => a.cost - b.cost).slice(0, limit);
+  for (const candidate of found) candidate.cost += shapeDisagreement(candidate.chars, looked);
+  // Several routes reach one reading: the cheapest stands for it.
+  return found
+    .sort((a, b) => a.cost - b.cost)
+    .filter((c, k, all) => all.findIndex((o) => o.chars.join('') === c.chars.join('')) === k)
+    .slice(0, limit);
+}
+
+/** OCR-B pairs too alike for the shape grid to tell apart: a shape's vote between them counts for nothing. */
+const SHAPE_BLIND = [new Set(['O', '0', 'D', 'Q']), new Set(['I', '1'])];
+
+/**
+ * What a reading costs for each character its glyph's shape contradicts, by the shape's confidence. Twice that
+ * for the check-blind twins (G and 6 weigh the same in a check digit): there the shape is the only evidence.
+ */
+function shapeDisagreement(chars: readonly string[], looked: readonly (Looked | undefined)[]): number {
+  let cost = 0;
+  chars.forEach((char, i) => {
+    const look = looked[i];
+    if (!look || look.char === char || SHAPE_BLIND.some((pair) => pair.has(char) && pair.has(look.char))) return;
+    cost += (CHECK_BLIND[char] === look.char ? SHAPE_COST.blindDisagreement : SHAPE_COST.disagreement) * look.confidence;
+  });
+  return cost;
+}
+
+/**
+ * What choosing the glyph shapes' reading over OCR's costs. A whole field read by shape that passes its check is
+ * an independent reading vouched for by the check (one in ten by chance), while a substitution that makes OCR's
+ * reading pass is one of dozens tried: so the shapes' field costs less than any substitution, whatever it changes.
+ */
+const SHAPE_COST = { position: 0.1, field: 0.2, perChange: 0.02, disagreement: 0.4, blindDisagreement: 2 } as const;
+/** A shape's character is offered as a single substitution from this confidence (toolkit/glyph-shapes.ts). */
+const SHAPE_SURE = 0.3;
+/** In the blended reading, a shape's character replaces OCR's from this confidence. */
+const SHAPE_BLEND = 0.1;
+
+interface Looked {
+  char: string;
+  confidence: number;
+}
+
+/**
+ * Per position of a field and its check digit: the character its glyph's shape shows likeliest, of the class the
+ * position allows; undefined where the cell's glyph was not measured.
+ */
+function lookedAt(cells: Cell[][], positions: readonly (readonly [number, number])[], field: FieldLayout): (Looked | undefined)[] {
+  return positions.map(([l, i], k) => {
+    const looks = cells[l]?.[i]?.looks;
+    if (!looks) return undefined;
+    const isDigit = field.charClass === 'digit' || k === field.length;
+    return isDigit ? looks.digit : field.charClass === 'alnum' ? looks.any : looks.letter;
+  });
 }
 
 /** Letters and digits OCR-B prints alike, paired: the check digit tells them apart, and any number of them may be misread. */
@@ -331,7 +419,7 @@ export function correctMrz(cells: Cell[][], layout: MrzLayout, hints: MrzHints =
   };
   const options = checked.map((f) => {
     const positions = positionsOf(f);
-    const candidates = fieldCandidates(f, readAt(positions), confidenceAt(positions), unsureAt(positions, f), hints[f.name]);
+    const candidates = fieldCandidates(f, readAt(positions), confidenceAt(positions), unsureAt(positions, f), hints[f.name], lookedAt(cells, positions, f));
     return { field: f, positions, candidates };
   });
 

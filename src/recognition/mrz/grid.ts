@@ -6,6 +6,7 @@
  */
 import type { BoundingBox, OcrSymbol } from '../../ocr/engine.js';
 import { CAP_HEIGHT_GLYPH, fitLine, median } from '../geometry.js';
+import type { GlyphMatch } from '../toolkit/glyph-shapes.js';
 
 export interface Cell {
   /** The character OCR read in this cell; `<` for an empty cell. */
@@ -16,6 +17,15 @@ export interface Cell {
   short: boolean;
   /** No symbol fell into this cell. */
   empty: boolean;
+  /** What the cell's glyph looks likeliest to be by its shape alone (OCR-B templates). */
+  looks?: CellLooks;
+}
+
+/** A glyph's likeliest letter, digit, and character of either kind, by shape. */
+export interface CellLooks {
+  letter: GlyphMatch;
+  digit: GlyphMatch;
+  any: GlyphMatch;
 }
 
 const centreX = (b: BoundingBox) => (b.x0 + b.x1) / 2;

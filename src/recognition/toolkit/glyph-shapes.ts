@@ -1,14 +1,15 @@
 /**
  * Digits read by their shape, without the OCR engine: each glyph of a line is cut out by its ink and compared
- * with digit templates of several typefaces (digit-templates.ts). The engine's model knows the faces of running
+ * with digit templates of several typefaces (glyph-templates.ts). The engine's model knows the faces of running
  * text; it misreads the stroke faces many cards print their numbers in (OCR-A's 4 and 6 come back as y and k).
  * Cards print a number in one face and size, on a plain band, one glyph per blob: shape matching reads such a
  * band as well as the engine reads text. Its reading is one more vote, never the only one that counts.
  */
 import type { BoundingBox } from '../../ocr/engine.js';
 import { median } from '../geometry.js';
+import { DIGITS } from './characters.js';
 import { connectedComponents, type Component } from './components.js';
-import { DIGIT_TEMPLATES } from './digit-templates.js';
+import { GLYPH_TEMPLATES } from './glyph-templates.js';
 
 /** A glyph's shape: ink share per cell of a grid scaled to the glyph's height, centred on it. */
 export const SHAPE_GRID = {
@@ -82,12 +83,13 @@ export function otsuLevel(pixels: ArrayLike<number>): number {
 }
 
 interface Template {
-  digit: string;
+  char: string;
+  face: string;
   shape: Float32Array;
 }
 
 /** Templates as stored: one hex digit (ink share in fifteenths) per cell. */
-const TEMPLATES: readonly Template[] = DIGIT_TEMPLATES.map(({ digit, shape }) => ({ digit, shape: Float32Array.from(shape, (h) => Number.parseInt(h, 16) / 15) }));
+const TEMPLATES: readonly Template[] = GLYPH_TEMPLATES.map(({ char, face, shape }) => ({ char, face, shape: Float32Array.from(shape, (h) => Number.parseInt(h, 16) / 15) }));
 
 function distance(a: Float32Array, b: Float32Array): number {
   let sum = 0;
@@ -96,30 +98,35 @@ function distance(a: Float32Array, b: Float32Array): number {
 }
 
 export interface GlyphMatch {
-  digit: string;
-  /** 0..1: how clearly the best digit beats every other digit. */
+  char: string;
+  /** 0..1: how clearly the best character beats every other one. */
   confidence: number;
 }
 
 /**
- * The digit a shape is likeliest to be: the nearest template of any face. Its confidence is the margin to the
- * nearest template of another digit; a shape near no template at all (a letter, a logo) scores low whatever the margin.
+ * The character of `alphabet` a shape is likeliest to be: the nearest template, in any of `faces` (every face
+ * when not given). Its confidence is the margin to the nearest template of another character; a shape near no
+ * template at all (a letter among digits, a logo) scores low whatever the margin.
  */
-export function matchDigit(shape: Float32Array): GlyphMatch {
+export function matchGlyph(shape: Float32Array, alphabet: string, options: { faces?: readonly string[]; maxFit?: number } = {}): GlyphMatch {
+  const { faces, maxFit = MAX_FIT_DISTANCE } = options;
   const nearest = new Map<string, number>();
   for (const template of TEMPLATES) {
+    if (!alphabet.includes(template.char) || (faces && !faces.includes(template.face))) continue;
     const d = distance(shape, template.shape);
-    if (d < (nearest.get(template.digit) ?? Number.POSITIVE_INFINITY)) nearest.set(template.digit, d);
+    if (d < (nearest.get(template.char) ?? Number.POSITIVE_INFINITY)) nearest.set(template.char, d);
   }
   const [best, second] = [...nearest].sort((a, b) => a[1] - b[1]);
-  if (!best) return { digit: '', confidence: 0 };
+  if (!best) return { char: '', confidence: 0 };
   const margin = second ? 1 - best[1] / Math.max(1e-6, second[1]) : 1;
-  // A distance this large means the glyph looks like none of the templates' faces.
-  const fit = Math.max(0, 1 - best[1] / MAX_FIT_DISTANCE);
-  return { digit: best[0], confidence: Math.min(1, margin * 1.6) * fit };
+  // A distance this large means the glyph looks like none of the templates.
+  const fit = Math.max(0, 1 - best[1] / maxFit);
+  return { char: best[0], confidence: Math.min(1, margin * 1.6) * fit };
 }
 
-/** Mean squared cell difference beyond which a shape is unlike any template (an unrelated glyph scores ~0.12). */
+export const matchDigit = (shape: Float32Array): GlyphMatch => matchGlyph(shape, DIGITS);
+
+/** Mean squared cell difference beyond which a shape is unlike any template (an unrelated glyph scores ~0.12), by default. */
 const MAX_FIT_DISTANCE = 0.12;
 
 export interface ShapeReading {
@@ -156,7 +163,7 @@ export function readDigitShapes(page: { pixels: Uint8Array; width: number; heigh
   if (glyphs.length < 2) return undefined;
   const matches = glyphs.map((g) => matchDigit(shapeOf(mask, g)));
   return {
-    digits: matches.map((m) => m.digit).join(''),
+    digits: matches.map((m) => m.char).join(''),
     confidences: matches.map((m) => m.confidence),
     boxes: glyphs.map((g) => ({ x0: g.x0 + x0, y0: g.y0 + y0, x1: g.x1 + x0, y1: g.y1 + y0 })),
   };

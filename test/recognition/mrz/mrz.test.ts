@@ -96,6 +96,46 @@ describe('check-blind characters', () => {
   });
 });
 
+describe('glyph shapes beside OCR', () => {
+  // The cells' shapes, as cellShapes measures them: the printed character, by a narrow margin (blurred print).
+  const withLooks = (cells: Cell[], printed: string, confidence = 0.25): Cell[] =>
+    cells.map((cell, i) => {
+      const char = printed[i] ?? '<';
+      if (char === '<') return cell;
+      const match = { char, confidence };
+      return { ...cell, looks: { letter: match, digit: match, any: match } };
+    });
+  const number = 'BK5440477';
+  const head = `${number}${checkDigit(number)}GBR7408122F1204159<<<<<<<<<<<<<<0`;
+  const line2 = head + checkDigit(head.slice(0, 10) + head.slice(13, 20) + head.slice(21, 43));
+
+  it('take the shapes reading of a field whose OCR reading is too far gone for substitutions, below 0.9', () => {
+    // Blur turned five of nine characters into look-alikes; OCR was unsure of them.
+    const misread = `BKSAL0L77${line2.slice(9)}`;
+    const cells = [textToCells(LINE1, 44, 0.95), withLooks(textToCells(misread, 44, 0.3), line2)];
+    const reading = correctMrz(cells, TD3);
+    expect(reading.fields.documentNumber).toMatchObject({ raw: number, valid: true });
+    expect(reading.fields.documentNumber?.confidence).toBeLessThan(0.9);
+    // Without the shapes, no reading within two substitutions passes: the field is reported failing.
+    expect(correctMrz([textToCells(LINE1, 44, 0.95), textToCells(misread, 44, 0.3)], TD3).fields.documentNumber?.raw).not.toBe(number);
+  });
+
+  it('tell a check-blind G from a 6', () => {
+    const blind = 'G37656446';
+    const blindHead = `${blind}${checkDigit(blind)}GBR7408122F1204159<<<<<<<<<<<<<<0`;
+    const blindLine = blindHead + checkDigit(blindHead.slice(0, 10) + blindHead.slice(13, 20) + blindHead.slice(21, 43));
+    const cells = [textToCells(LINE1, 44, 0.95), withLooks(textToCells(blindLine.replace('G', '6'), 44, 0.9), blindLine, 0.2)];
+    expect(correctMrz(cells, TD3).fields.documentNumber?.raw).toBe(blind);
+  });
+
+  it('never outvote an OCR reading that passes its checks where they agree with it', () => {
+    const cells = [textToCells(LINE1, 44, 0.95), withLooks(textToCells(line2, 44, 0.95), line2.replace('5440', '5449'), 0.1)];
+    const reading = correctMrz(cells, TD3);
+    expect(reading.fields.documentNumber).toMatchObject({ raw: number, corrections: 0 });
+    expect(reading.fields.documentNumber?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe('correctMrz (TD1)', () => {
   it('reads an Emirates ID back MRZ', () => {
     const lines = ['ILARE1234567897784199012345678', '9001011M3001017ARE<<<<<<<<<<<6', 'AL<MANSOORI<<AHMED<<<<<<<<<<<<'];
