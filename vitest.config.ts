@@ -14,6 +14,7 @@ const UNIT = [
   'test/mock/admin-core.test.ts',
   'test/node-version.test.ts',
   'test/recognition/bankcard/card-number.test.ts',
+  'test/recognition/emirates-id-card/arabic.test.ts',
   'test/recognition/toolkit/*.test.ts',
   'test/recognition/mrz/mrz.test.ts',
 ];

@@ -83,7 +83,7 @@ const ARABIC_LOOKALIKES = ['هب', 'مه', 'كل', 'فغ', 'قو', 'عه', 'يا
 const skeletonOf = new Map<string, number>(ARABIC_SAME_SKELETON.flatMap((group, i) => [...group].map((c) => [c, i] as const)));
 const lookalikes = new Set(ARABIC_LOOKALIKES.flatMap((pair) => [pair, [...pair].reverse().join('')]));
 
-/** What it costs to believe OCR read `read` where `meant` was printed. */
+/** What it costs to believe OCR read `read` where `meant` was printed: a letter of the same skeleton (dots only) least. */
 function substitutionCost(meant: string, read: string): number {
   if (meant === read) return 0;
   if (meant === ' ' || read === ' ') return 1;
@@ -238,4 +238,12 @@ const ARABIC_NAME_CONFIDENCE = { spelling: 0.92, corrected: 0.8, none: 0.6 } as 
 export function correctArabicName(read: { text: string; confidence: number }, english: string): { text: string; confidence: number } {
   const { text, agreement } = reconcileArabicName(read.text, english);
   return { text, confidence: Math.min(ARABIC_NAME_CONFIDENCE[agreement], read.confidence + 0.05) };
+}
+
+/** What it costs to believe OCR read `read` where the fixed text `printed` stands (a label): OCR's Arabic mistakes cost least. */
+export function arabicMisreadCost(printed: string, read: string): number {
+  return closestSpelling(
+    [...printed].map((text) => [{ text, cost: 0 }]),
+    read,
+  ).cost;
 }

@@ -6,9 +6,9 @@ import type { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type OcrWord } from '../../ocr/engine.js';
 import { mean, union } from '../geometry.js';
 import { reread } from '../toolkit/crop.js';
-import { arabicKey, editDistance, matchArabicNationality } from '../toolkit/nationalities.js';
+import { arabicKey, matchArabicNationality } from '../toolkit/nationalities.js';
 import { centreY, heightOf, isForeignWord } from '../toolkit/text-lines.js';
-import { closestSpelling, cleanArabicName, nameSpellings } from './arabic-name.js';
+import { arabicMisreadCost, closestSpelling, cleanArabicName, nameSpellings } from './arabic-name.js';
 import { ARABIC_LABEL_SPELLINGS, type ARABIC_LABELS } from './labels.js';
 
 const ARABIC_WORD = /^[\u0621-\u064A]+$/;
@@ -84,7 +84,7 @@ function classifyArabicLabel(text: string, tolerance: number): ArabicLabel | und
   let best: { label: ArabicLabel; distance: number } | undefined;
   for (const [label, spellings] of ARABIC_LABEL_SPELLINGS) {
     for (const spelling of spellings) {
-      const distance = editDistance(key, spelling) / Math.max(key.length, spelling.length);
+      const distance = arabicMisreadCost(spelling, key) / Math.max(key.length, spelling.length);
       if (!best || distance < best.distance) best = { label, distance };
     }
   }
@@ -107,9 +107,17 @@ function stripLabel(strip: ArabicStrip): { label: ArabicLabel; end: number } | u
     );
     if (label) return { label, end: colon + 1 };
   }
+  // Without a colon: a label of one or two words (رقم الهوية) among the first words.
   for (let i = 0; i < Math.min(3, strip.tokens.length); i++) {
-    const label = classifyArabicLabel(strip.tokens[i]?.text ?? '', 0.25);
-    if (label) return { label, end: i + 1 };
+    for (const words of [2, 1]) {
+      if (i + words > strip.tokens.length) continue;
+      const text = strip.tokens
+        .slice(i, i + words)
+        .map((t) => t.text)
+        .join('');
+      const label = classifyArabicLabel(text, 0.25);
+      if (label) return { label, end: i + words };
+    }
   }
   return undefined;
 }
@@ -172,7 +180,9 @@ export function findArabicValue(strips: readonly ArabicStrip[], field: keyof typ
     .filter(({ label }) => !label)
     .map(({ strip }) => ({ strip, value: arabicValue(strip.tokens.slice(strip.tokens.findIndex((t) => t.colon) + 1)) }))
     .filter((v): v is { strip: ArabicStrip; value: ArabicValue } => v.value !== undefined)
-    .filter(({ value }) => field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4);
+    .filter(({ value }) => field !== 'name' || value.text.split(' ').length >= 2 || value.text.length >= 4)
+    // A nationality is not a name: the name's own line may still be found by a closer look.
+    .filter(({ value }) => field !== 'name' || !((matchArabicNationality(value.text)?.distance ?? 1) < 0.2));
   const distance = (strip: ArabicStrip) => Math.abs(centreY(strip.bbox) - centreY(englishRow)) / Math.max(1, heightOf(englishRow));
   const fitOf = ({ strip, value }: { strip: ArabicStrip; value: ArabicValue }): number => {
     if (field === 'nationality') {
@@ -181,9 +191,7 @@ export function findArabicValue(strips: readonly ArabicStrip[], field: keyof typ
     }
     const words = Math.max(1, (english ?? '').split(/\s+/).length);
     const spelling = english ? closestSpelling(nameSpellings(english), cleanArabicName(value.text)).cost / words : 0;
-    // A nationality is not a name.
-    const nationality = matchArabicNationality(value.text);
-    return Math.min(spelling, 3) / 3 + (nationality && nationality.distance < 0.2 ? 1 : 0) + distance(strip) * 0.05;
+    return Math.min(spelling, 3) / 3 + distance(strip) * 0.05;
   };
   const best = values.map((v) => ({ value: v.value, fit: fitOf(v) })).sort((a, b) => a.fit - b.fit)[0];
   return best && (field !== 'nationality' || best.fit < 1) ? best.value : undefined;
