@@ -15,6 +15,7 @@ const UNIT = [
   'test/node-version.test.ts',
   'test/recognition/bankcard/card-number.test.ts',
   'test/recognition/emirates-id-card/arabic.test.ts',
+  'test/recognition/passport/printed-zone.test.ts',
   'test/recognition/toolkit/*.test.ts',
   'test/recognition/mrz/mrz.test.ts',
 ];

@@ -85,6 +85,13 @@ export class PreparedImage {
     }
   }
 
+  /** A page from a PNG this layer made (a cut-out already sent to OCR), to cut regions from it in turn. */
+  static async fromPng(png: Buffer): Promise<PreparedImage> {
+    const { data, info } = await sharp(png).greyscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, info.width * info.height);
+    return new PreparedImage(png, info.width, info.height, pixels, levelStats(pixels).mean);
+  }
+
   /** A page made from grey pixels already in memory (a cut-out of another page). */
   static async fromPixels(pixels: Uint8Array, width: number, height: number): Promise<PreparedImage> {
     const png = await sharp(pixels, { raw: { width, height, channels: 1 } })

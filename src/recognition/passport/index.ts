@@ -5,6 +5,7 @@
 import { Type, type Static, type TString } from '@sinclair/typebox';
 import { ApiError } from '../../errors/catalogue.js';
 import { ALL_FORMATS } from '../../image/intake.js';
+import { PreparedImage } from '../../image/prepare.js';
 import { PageSegmentation, type OcrEngine, type OcrResult } from '../../ocr/engine.js';
 import type { Confidence, DocumentType, RecognitionInput } from '../document.js';
 import { mrzCellsInBand, readMrz } from '../mrz/read.js';
@@ -13,9 +14,10 @@ import { readingScore } from '../mrz/band.js';
 import { TD3 } from '../mrz/layouts.js';
 import { locateMrz } from '../mrz/locate.js';
 import { PASSPORT_FIELDS, type PassportField } from './fields.js';
+import { reread } from '../toolkit/crop.js';
 import { readLocated, type Located } from './located.js';
 import { fromMrz, reconcileName, settleSex } from './mrz-fields.js';
-import { issueDate, printedBirthYear, printedFields, printedHints, unlabelledIssueDate, type LabelledValue } from './printed-zone.js';
+import { issueDate, printedBirthYear, printedFields, printedHints, unlabelledIssueDate, valuelessLabels, valueUnderLabel, type LabelledValue } from './printed-zone.js';
 
 export { PASSPORT_FIELDS } from './fields.js';
 
@@ -45,8 +47,20 @@ async function withSparseLook(
   engine: OcrEngine,
   printed: (field: PassportField) => LabelledValue | undefined,
 ): Promise<(field: PassportField) => LabelledValue | undefined> {
-  const sparse = printedFields((await engine.recognize({ image: found.zone, psm: PageSegmentation.sparse })).lines);
-  return (field) => printed(field) ?? (VISUAL_ONLY.includes(field) ? sparse(field) : undefined);
+  const sparseLines = (await engine.recognize({ image: found.zone, psm: PageSegmentation.sparse })).lines;
+  const sparse = printedFields(sparseLines);
+  const both = (field: PassportField) => printed(field) ?? (VISUAL_ONLY.includes(field) ? sparse(field) : undefined);
+  // A label either read found with no value after it: the value line itself was dropped. Read under the label.
+  const gaps = valuelessLabels(
+    [...found.page.lines, ...sparseLines],
+    VISUAL_ONLY.filter((field) => !both(field)),
+  );
+  if (gaps.length === 0) return both;
+  const zone = await PreparedImage.fromPng(found.zone);
+  const underLabels = new Map(
+    await Promise.all(gaps.map(async ({ field, box }) => [field, valueUnderLabel(field, (await reread(zone, engine, box, { psm: PageSegmentation.singleBlock })).lines)] as const)),
+  );
+  return (field) => both(field) ?? underLabels.get(field);
 }
 
 async function recognizePassport({ image, engine, now }: RecognitionInput): Promise<PassportResult> {

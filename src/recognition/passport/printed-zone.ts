@@ -2,10 +2,11 @@
  * The passport's printed (visual) zone: its labels as phrases, the shape of each value, and what the zone adds to
  * the MRZ: the visual-only fields, hints the check digits can weigh, the birth year's century.
  */
-import type { OcrLine, OcrWord } from '../../ocr/engine.js';
+import type { BoundingBox, OcrLine, OcrWord } from '../../ocr/engine.js';
 import type { MrzHint } from '../mrz/correct.js';
 import { parseDayMonthYear } from '../toolkit/dates.js';
-import { associateLabels, type LabelledField } from '../toolkit/labelled-values.js';
+import { associateLabels, closestClaims, labelHits, type LabelledField } from '../toolkit/labelled-values.js';
+import { heightOf } from '../toolkit/text-lines.js';
 import type { PassportField } from './fields.js';
 
 /** A printed value's words, in capitals as data pages print them (OCR may drop a letter to lower case). */
@@ -122,6 +123,42 @@ export function printedFields(lines: readonly OcrLine[]): (field: PassportField)
     }
   }
   return (field) => found.get(field);
+}
+
+/** Where a value printed under its label is looked for again: label heights below and right of the label's start. */
+const UNDER_LABEL = { left: 0.5, right: 22, below: 2.6 } as const;
+/** A value read alone under its label, without the layout analysis that dropped it, is vouched for this much at most. */
+const UNDER_LABEL_CONFIDENCE = 0.6;
+/** …and is taken only when OCR read it at least this surely. */
+const UNDER_LABEL_SURE = 0.6;
+
+/**
+ * Fields whose label some read found but whose value none gave (layout analysis drops a value line now and
+ * then, most often on a tilted photo): the box under each such label, where data pages print the value.
+ */
+export function valuelessLabels(lines: readonly OcrLine[], fields: readonly PassportField[]): { field: PassportField; box: BoundingBox }[] {
+  // Every field's label competes for the words, so that "Date of issue" is not taken for a missing "Place of issue".
+  const hits = closestClaims([...PRINTED_FIELDS.flatMap((f) => labelHits(lines, f.label, f.field)), ...OTHER_LABELS.flatMap((label, i) => labelHits(lines, label, `other:${i}`))]);
+  return fields.flatMap((field) => {
+    const hit = hits.find((h) => h.field === field);
+    if (!hit) return [];
+    const h = Math.max(4, heightOf(hit.bbox));
+    return [{ field, box: { x0: hit.bbox.x0 - UNDER_LABEL.left * h, x1: hit.bbox.x0 + UNDER_LABEL.right * h, y0: hit.bbox.y1, y1: hit.bbox.y1 + UNDER_LABEL.below * h } }];
+  });
+}
+
+/** The value read alone in the box under its label: the field's value shape, from the first line that has it. */
+export function valueUnderLabel(field: PassportField, read: readonly OcrLine[]): LabelledValue | undefined {
+  const spec = PRINTED_FIELDS.find((f) => f.field === field);
+  for (const line of read) {
+    const words = line.words.filter((w) => w.text.trim() !== '');
+    const took = spec?.take(words);
+    const used = words.slice(0, took?.used ?? 0);
+    const confidence = used.reduce((sum, w) => sum + w.confidence, 0) / Math.max(1, used.length);
+    // Read without its label beside it, a value must at least read surely: an absent field's spot holds only noise.
+    if (took && confidence >= UNDER_LABEL_SURE) return { text: took.text, confidence: Math.min(UNDER_LABEL_CONFIDENCE, confidence) };
+  }
+  return undefined;
 }
 
 /** A printed issue date, when it is one: after birth, before expiry, not after today (else another date was taken). */

@@ -93,7 +93,7 @@ export function labelHits(lines: readonly OcrLine[], label: Label, field: string
 }
 
 /** Where the labels of two fields claim the same words, the one that reads closer keeps them (exact ones all stay). */
-function closestClaims(hits: readonly LabelHit[]): LabelHit[] {
+export function closestClaims(hits: readonly LabelHit[]): LabelHit[] {
   const ordered = [...hits].sort((a, b) => (a.distance ?? 0) - (b.distance ?? 0));
   const kept: LabelHit[] = [];
   for (const hit of ordered) {
