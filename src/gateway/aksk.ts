@@ -76,7 +76,8 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
       lockout,
       headersOnly: stage === 'headers',
     });
-    await lockout.commit?.();
+    const committed = lockout.commit?.();
+    if (committed) await committed;
     if (!result.ok) {
       // Signed headers may include temporary credentials' X-Security-Token: never in the log in clear.
       const canonicalRequest = result.canonicalRequest === undefined ? undefined : redactCanonicalRequest(result.canonicalRequest);

@@ -37,7 +37,7 @@ export class RedisConnection {
   readonly client: Redis;
   private readonly scripts = new Map<Script, string>();
 
-  constructor(url: string, log: FastifyBaseLogger) {
+  constructor(url: string, log: Pick<FastifyBaseLogger, 'warn' | 'error'>) {
     this.client = new Redis(url, {
       // Fail at once while disconnected rather than hold every request until Redis returns.
       enableOfflineQueue: false,

@@ -48,7 +48,13 @@ function signedHeaders(server: MockServer, body: string, sk = SANDBOX_SK, namesp
   const credentials = new BasicCredentials().withAk(SANDBOX_AK).withSk(sk).withProjectId(PROJECT_ID);
   const extra: Record<string, string> = namespace ? { 'X-Mock-Namespace': namespace } : {};
   return AKSKSigner.sign(
-    { endpoint: `${server.url}${PASSPORT_PATH}`, method: 'POST', headers: { 'content-type': 'application/json', 'X-Project-Id': PROJECT_ID, ...extra }, data: JSON.parse(body), queryParams: {} },
+    {
+      endpoint: `${server.url}${PASSPORT_PATH}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Project-Id': PROJECT_ID, ...extra },
+      data: JSON.parse(body),
+      queryParams: {},
+    },
     credentials,
   ) as Record<string, string>;
 }
@@ -134,8 +140,12 @@ describe('three replicas sharing one Redis', () => {
   it('resets a namespace at one replica for all of them, and leaves other namespaces alone', async () => {
     const scoped = next().namespace('reset-me');
     await scoped.updateConfig({ rateLimitPerMinute: 2 });
-    await next().namespace('reset-me').addFault({ error: 'AIS.0105', match: { api: 'bankcard' } });
-    await next().namespace('kept').addFault({ error: 'AIS.0105', match: { api: 'bankcard' } });
+    await next()
+      .namespace('reset-me')
+      .addFault({ error: 'AIS.0105', match: { api: 'bankcard' } });
+    await next()
+      .namespace('kept')
+      .addFault({ error: 'AIS.0105', match: { api: 'bankcard' } });
     for (let i = 0; i < 3; i++) await ocr('reset-me');
     expect((await ocr('reset-me')).body.error_code).toBe('APIG.0308');
 
@@ -244,6 +254,20 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
 
 /** Every passport field, empty: a stub's result must fit the passport result schema. */
 function passportResult(): Record<string, unknown> {
-  const fields = ['passport_type', 'country_code', 'passport_number', 'nationality', 'surname', 'given_name', 'sex', 'date_of_birth', 'date_of_expiry', 'date_of_issue', 'place_of_birth', 'place_of_issue', 'issuing_authority'];
+  const fields = [
+    'passport_type',
+    'country_code',
+    'passport_number',
+    'nationality',
+    'surname',
+    'given_name',
+    'sex',
+    'date_of_birth',
+    'date_of_expiry',
+    'date_of_issue',
+    'place_of_birth',
+    'place_of_issue',
+    'issuing_authority',
+  ];
   return { ...Object.fromEntries(fields.map((field) => [field, ''])), confidence: {}, extra_info: {} };
 }
