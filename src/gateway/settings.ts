@@ -53,15 +53,19 @@ export class Credentials {
 export class MemorySettings implements SettingsStore {
   private current: ServerSettings;
   private credentials: Credentials;
+  /** What every namespace without overrides sees: built once per change, not per request (it is read-only). */
+  private defaultView: GatewayView;
   private readonly overrides = new Map<string, Partial<NamespaceSettings>>();
 
   constructor(private readonly config: Readonly<Config>) {
     this.current = runtimeSettingsOf(config);
     this.credentials = new Credentials(this.current);
+    this.defaultView = this.credentials.view(namespaceSettings(this.current, undefined));
   }
 
   view(namespace: string): GatewayView {
-    return this.credentials.view(namespaceSettings(this.current, this.overrides.get(namespace)));
+    const overrides = this.overrides.get(namespace);
+    return overrides ? this.credentials.view(namespaceSettings(this.current, overrides)) : this.defaultView;
   }
 
   server(): ServerSettings {
@@ -71,6 +75,7 @@ export class MemorySettings implements SettingsStore {
   updateServer(patch: Partial<ServerSettings>): void {
     this.current = { ...this.current, ...structuredClone(patch) };
     this.credentials = new Credentials(this.current);
+    this.defaultView = this.credentials.view(namespaceSettings(this.current, undefined));
   }
 
   updateNamespace(namespace: string, patch: Partial<NamespaceSettings>): void {
