@@ -8,9 +8,11 @@ import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminApiError } from '../../src/client/admin-client.js';
+import type { OcrEngine } from '../../src/ocr/engine.js';
 import { startMockServer, type MockServer } from '../../src/server.js';
 import { mrzEngine, SANDBOX_AK, SANDBOX_SK, SPECIMEN_IMAGE } from '../helpers/aksk.js';
 import { PASSPORT_PATH, PROJECT_ID, tokenRequestBody } from '../helpers/iam.js';
+import { PASSPORT_RESULT, samplePng } from '../helpers/index.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
 
 interface Answer {
@@ -19,10 +21,28 @@ interface Answer {
   requestId: string;
 }
 
+/** Recognition waits while a test holds the gate shut, so that a request can be kept in flight. */
+const gate = { open: Promise.resolve(), waiting: 0 };
+
+function gatedEngine(): OcrEngine {
+  const engine = mrzEngine();
+  return {
+    recognize: async (request) => {
+      gate.waiting += 1;
+      await gate.open;
+      gate.waiting -= 1;
+      return engine.recognize(request);
+    },
+    warm: () => engine.warm(),
+    isWarm: () => engine.isWarm(),
+    close: () => engine.close(),
+  };
+}
+
 async function startReplica(redisUrl: string): Promise<MockServer> {
   return startMockServer({
     port: 0,
-    engine: mrzEngine(),
+    engine: gatedEngine(),
     waitUntilWarm: false,
     config: { stateStore: 'redis', redisUrl, warmup: false, logLevel: 'silent' },
   });
@@ -95,6 +115,26 @@ describe('three replicas sharing one Redis', () => {
     expect((await ocr('other')).status).toBe(200);
   });
 
+  it('holds a namespace to maxConcurrentPerProject recognitions in flight across the replicas', async () => {
+    await next().namespace('slots').updateConfig({ maxConcurrentPerProject: 1 });
+    // An image no replica has recognised yet, so no result cache answers it.
+    const image = JSON.stringify({ image: (await samplePng(640, 420)).toString('base64') });
+    let openGate = () => {};
+    gate.open = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    const headers = { 'x-auth-token': token, 'x-mock-namespace': 'slots' };
+    const inFlight = post(`${next().url}${PASSPORT_PATH}`, headers, image);
+    // Recognising, so holding the namespace's one slot.
+    await waitUntil(async () => gate.waiting === 1, 5000);
+    const refused = await post(`${next().url}${PASSPORT_PATH}`, headers, image);
+    expect(refused).toMatchObject({ status: 429, body: { error_code: 'ModelArts.4401' } });
+    openGate();
+    expect((await inFlight).status).toBe(200);
+    // The slot was given back: the next one is admitted, at yet another replica.
+    expect((await post(`${next().url}${PASSPORT_PATH}`, headers, image)).status).toBe(200);
+  });
+
   it('fires a times: 3 fault exactly three times across the replicas, then removes it everywhere', async () => {
     const added = await next().namespace('faults').addFault({ error: 'AIS.0105', times: 3 });
     const answers = [];
@@ -117,7 +157,7 @@ describe('three replicas sharing one Redis', () => {
     const result = { passport_number: 'STUB00001' };
     const added = await next()
       .namespace('stubs')
-      .addStub({ api: 'passport', image: JSON.parse(body).image as string, result: { ...passportResult(), ...result } });
+      .addStub({ api: 'passport', image: JSON.parse(body).image as string, result: { ...PASSPORT_RESULT, ...result } });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await ocr('stubs'));
     for (const answer of answers) expect(answer.body.result).toMatchObject(result);
@@ -250,24 +290,4 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
     if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** Every passport field, empty: a stub's result must fit the passport result schema. */
-function passportResult(): Record<string, unknown> {
-  const fields = [
-    'passport_type',
-    'country_code',
-    'passport_number',
-    'nationality',
-    'surname',
-    'given_name',
-    'sex',
-    'date_of_birth',
-    'date_of_expiry',
-    'date_of_issue',
-    'place_of_birth',
-    'place_of_issue',
-    'issuing_authority',
-  ];
-  return { ...Object.fromEntries(fields.map((field) => [field, ''])), confidence: {}, extra_info: {} };
 }

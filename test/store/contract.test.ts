@@ -7,10 +7,10 @@ import { loadConfig } from '../../src/config.js';
 import { memoryGatewayStores, type GatewayStores } from '../../src/gateway/gateway-state.js';
 import { LOCKOUT, SERVER_WIDE_LOCKOUT } from '../../src/gateway/lockouts.js';
 import { redisGatewayStores } from '../../src/gateway/redis-gateway-state.js';
-import type { JournalEntry } from '../../src/mock/journal.js';
 import { memoryMockStores, type MockStores } from '../../src/mock/mock-state.js';
 import { redisMockStores } from '../../src/mock/redis-mock-state.js';
 import { RedisConnection } from '../../src/store/redis.js';
+import { journalEntry } from '../helpers/journal.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
 
 const config = loadConfig({ env: {}, overrides: { journalMaxEntries: 5 } });
@@ -45,24 +45,7 @@ const STORES: [string, () => Promise<Stores>][] = [
   ],
 ];
 
-function entry(requestId: string, namespace: string): JournalEntry {
-  return {
-    requestId,
-    time: new Date(T0).toISOString(),
-    method: 'POST',
-    path: '/v2/p/ocr/passport',
-    namespace,
-    project: 'p',
-    api: 'passport',
-    authMethod: 'token',
-    status: 200,
-    errorCode: null,
-    latencyMs: 0,
-    imageSha256: null,
-    forcedBy: null,
-    dropped: false,
-  };
-}
+const entry = (requestId: string, namespace: string) => journalEntry({ requestId, namespace });
 
 describe.each(STORES)('the %s store', (_name, open) => {
   it('counts throttle windows per namespace, starts a new one when it ends, and resets one or all', async () => {
