@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { MockState } from './mock/mock-state.js';
+import { openStateStores } from './state-stores.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_TOKEN_SECRET, loadConfig, type Config } from './config.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,7 +12,9 @@ import { signatureAuthenticator } from './gateway/aksk.js';
 import { GatewayState } from './gateway/gateway-state.js';
 import { registerBodyParsing, SMALL_BODY_LIMIT } from './gateway/body.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendApiError } from './gateway/vendor-errors.js';
-import { createGateway } from './gateway/pipeline.js';
+import { createGateway, gatewayViewOf } from './gateway/pipeline.js';
+import { DEFAULT_NAMESPACE } from './mock/namespace.js';
+import { settle } from './store/store.js';
 import { namespaceOf, registerJournal } from './mock/journal-hooks.js';
 import { mockHooks, realSleep, type Sleeper } from './mock/outcomes.js';
 import { registerRateLimiting } from './gateway/rate-limit.js';
@@ -76,8 +79,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const clock = options.clock ?? systemClock;
   const random = randomSource(config.seed);
   const requestIds = random.stream('request-id');
-  const gatewayState = new GatewayState(config);
-  const mockState = new MockState(config);
   const ownsEngine = !options.engine;
   const engine: OcrEngine =
     options.engine ??
@@ -120,6 +121,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // The router's own refusals (a bad percent-escape, an over-long path parameter) get the vendor envelope too.
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // In this process, or in Redis shared with other replicas (`stateStore`).
+  const stores = await openStateStores(config, () => clock.now(), app.log);
+  app.addHook('onClose', async () => stores.close());
+  const gatewayState = new GatewayState(stores.gateway);
+  const mockState = new MockState(stores.mock);
 
   registerBodyParsing(app);
 
@@ -177,22 +184,23 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     state: gatewayState,
     mock: mockHooks({
       state: mockState,
-      rateLimitOf: (namespace) => gatewayState.settings(namespace).rateLimitPerMinute,
+      rateLimitOf: (request) => gatewayViewOf(request).settings.rateLimitPerMinute,
       random,
       sleep: options.sleep ?? realSleep,
       journaling,
     }),
     signature: signatureAuthenticator({
-      accessKey: (ak) => gatewayState.accessKey(ak),
-      identities: () => gatewayState.identities(),
+      view: gatewayViewOf,
       clock,
-      lockout: (request) => gatewayState.signatureLockout(namespaceOf(request)),
+      lockout: (request, access, now) => gatewayState.lockouts.table(namespaceOf(request), access, now),
       debugSignatures: config.debugSignatures,
     }),
   });
-  await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm() });
+  await app.register(healthRoutes, { ready: () => !config.warmup || engine.isWarm(), dependencies: () => stores.dependencies() });
   const tokenIds = random.stream('token-id');
-  await app.register(iamRoutes, { config, clock, identities: () => gatewayState.identities(), tokenId: () => tokenIds.uuid() });
+  // IAM has no namespace: who may log in is server-wide.
+  const identities = () => settle(gatewayState.settings.view(DEFAULT_NAMESPACE), (view) => view.identities);
+  await app.register(iamRoutes, { config, clock, identities, tokenId: () => tokenIds.uuid() });
   await app.register(ocrRoutes, {
     documents: DOCUMENT_TYPES,
     engine,

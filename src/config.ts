@@ -119,6 +119,13 @@ export const ConfigSchema = Type.Object({
   /** Bound on what the cached results take, as JSON. */
   resultCacheBytes: Type.Integer({ minimum: 0 }),
   /**
+   * Where the gateway's and the mock's state lives: `memory` (this process alone) or `redis`, shared by every
+   * replica pointed at the same `redisUrl`, so that several behave as one mock (README, "Running several replicas").
+   */
+  stateStore: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
+  /** The Redis server of `stateStore: "redis"` (`redis://[user:password@]host:port[/db]`); unused in memory. */
+  redisUrl: Type.String({ pattern: '^rediss?://' }),
+  /**
    * Seeds every random choice (request ids, token ids, fault sampling, delay jitter), so two runs with the same
    * seed and clock answer byte for byte the same. Absent: ids are random.
    */
@@ -177,6 +184,8 @@ export function defaultConfig(): Config {
     journalMaxEntries: 5000,
     resultCacheEntries: 500,
     resultCacheBytes: 16 * 1024 * 1024,
+    stateStore: 'memory',
+    redisUrl: 'redis://127.0.0.1:6379',
   };
 }
 
@@ -211,6 +220,8 @@ export const ENV_VARIABLES = {
   OCR_MOCK_JOURNAL_MAX_ENTRIES: 'journalMaxEntries',
   OCR_MOCK_RESULT_CACHE_ENTRIES: 'resultCacheEntries',
   OCR_MOCK_RESULT_CACHE_BYTES: 'resultCacheBytes',
+  OCR_MOCK_STATE_STORE: 'stateStore',
+  OCR_MOCK_REDIS_URL: 'redisUrl',
   OCR_MOCK_SEED: 'seed',
 } as const satisfies Record<string, keyof Config>;
 

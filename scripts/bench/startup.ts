@@ -64,11 +64,12 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export async function startCli(): Promise<StartedCli> {
+/** `env` adds to (or overrides) the environment it is started in, e.g. a state store. */
+export async function startCli(env: Record<string, string> = {}): Promise<StartedCli> {
   const started = performance.now();
   const child = spawn(process.execPath, [CLI], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

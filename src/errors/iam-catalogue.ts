@@ -4,7 +4,7 @@
  * `code` is the HTTP status and `title` its name. The README's IAM table is tested against these rows.
  */
 export interface IamErrorRow {
-  readonly status: 400 | 401 | 413 | 429;
+  readonly status: 400 | 401 | 413 | 429 | 503;
   readonly message: string;
 }
 
@@ -15,12 +15,14 @@ export const IAM_ERROR_CATALOGUE = {
   'wrong-credentials': { status: 401, message: 'The username or password is wrong.' },
   'wrong-project': { status: 401, message: "The project in the scope does not exist or is not the user's." },
   'too-many-failures': { status: 429, message: 'Too many failed attempts for this user. Try again later.' },
+  /** Who may log in is kept in Redis (`stateStore: "redis"`), and Redis cannot be reached. */
+  'service-unavailable': { status: 503, message: 'The service is temporarily unavailable. Try again later.' },
 } as const satisfies Record<string, IamErrorRow>;
 
 export type IamErrorKind = keyof typeof IAM_ERROR_CATALOGUE;
 
 /** Keystone's title for each status. */
-export const IAM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Request Entity Too Large', 429: 'Too Many Requests' } as const;
+export const IAM_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Request Entity Too Large', 429: 'Too Many Requests', 503: 'Service Unavailable' } as const;
 
 export interface IamErrorBody {
   error: { code: number; message: string; title: string };

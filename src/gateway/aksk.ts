@@ -5,8 +5,10 @@
  * `debugSignatures`, returned in response headers so a user can diff them against their own signer's.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IdentityDirectory } from './identities.js';
-import { type AkLockoutTable, DEFAULT_MAX_SKEW_MS, splitRequestTarget, verifySignatureWithLockout, type LockoutVerifyResult } from './signature.js';
+import type { SignatureLockoutTable } from './lockouts.js';
+import type { GatewayView } from './settings.js';
+import { DEFAULT_MAX_SKEW_MS, parseAuthorization, splitRequestTarget, verifySignatureWithLockout, type LockoutVerifyResult } from './signature.js';
+import type { MaybePromise } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { AccessKeyPair } from '../config.js';
 import { ApiError } from '../errors/catalogue.js';
@@ -20,16 +22,23 @@ export const DEBUG_HEADERS = {
 } as const;
 
 export interface SignatureOptions {
-  /** Looked up per request: the admin API may change the key pairs and identities at run time. */
-  accessKey: (ak: string) => AccessKeyPair | undefined;
-  identities: () => IdentityDirectory;
+  /** The key pairs and identities the request was admitted under: the admin API may change them at run time. */
+  view: (request: FastifyRequest) => GatewayView;
   clock: Clock;
-  /** The lockout table for this request: one per namespace, so one test's failures never lock another's key. */
-  lockout: (request: FastifyRequest) => AkLockoutTable;
+  /** The lockout table for this request's AK: one per namespace, so one test's failures never lock another's key. */
+  lockout: (request: FastifyRequest, access: string, now: number) => MaybePromise<SignatureLockoutTable>;
   debugSignatures: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** For a request whose Authorization names no AK: nothing to lock, and `verifySignatureWithLockout` asks nothing. */
+const NO_LOCKOUT: SignatureLockoutTable = { isLocked: () => false, recordFailure: () => undefined, recordSuccess: () => undefined };
+
+function accessOf(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  return typeof authorization === 'string' ? parseAuthorization(authorization)?.access : undefined;
+}
 
 // Both texts span lines and may hold any character a client sent; base64 keeps them header-safe and exact.
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -54,14 +63,21 @@ export function redactCanonicalRequest(canonical: string): string {
 export function signatureAuthenticator(options: SignatureOptions): SignatureAuthenticator {
   return async function authenticateSignature(request: FastifyRequest, reply: FastifyReply, stage): Promise<void> {
     const { path, query } = splitRequestTarget(request.raw.url ?? request.url);
+    const view = options.view(request);
+    const now = options.clock.now();
+    const access = accessOf(request);
+    const table = access === undefined ? NO_LOCKOUT : options.lockout(request, access, now);
+    const lockout = table instanceof Promise ? await table : table;
     const result = verifySignatureWithLockout({
       request: { method: request.raw.method ?? request.method, path, query, headers: request.raw.headers, body: request.rawBody ?? EMPTY },
-      lookupSecret: (ak) => options.accessKey(ak)?.sk,
-      now: options.clock.now(),
+      lookupSecret: (ak) => view.accessKey(ak)?.sk,
+      now,
       maxSkewMs: DEFAULT_MAX_SKEW_MS,
-      lockout: options.lockout(request),
+      lockout,
       headersOnly: stage === 'headers',
     });
+    const committed = lockout.commit?.();
+    if (committed) await committed;
     if (!result.ok) {
       // Signed headers may include temporary credentials' X-Security-Token: never in the log in clear.
       const canonicalRequest = result.canonicalRequest === undefined ? undefined : redactCanonicalRequest(result.canonicalRequest);
@@ -70,15 +86,10 @@ export function signatureAuthenticator(options: SignatureOptions): SignatureAuth
       throw ApiError.iam(result.reason);
     }
 
-    const pair = options.accessKey(result.access) as AccessKeyPair;
+    const pair = view.accessKey(result.access) as AccessKeyPair;
     const { project_id: projectId } = request.params as { project_id: string };
     // A key pair belongs to a domain; it may call any project of that domain, and no other.
-    if (
-      !options
-        .identities()
-        .projectsOfDomain(pair.domain)
-        .some((project) => project.id === projectId)
-    ) {
+    if (!view.identities.projectsOfDomain(pair.domain).some((project) => project.id === projectId)) {
       throw ApiError.of('ModelArts.4203');
     }
     // The body-free checks passed: the signature itself is checked once the body has been read.

@@ -38,14 +38,17 @@ export function isSigned(request: FastifyRequest): boolean {
   return !hasToken(request) && request.headers.authorization !== undefined;
 }
 
+/** Who may authenticate, as the request's gateway view has it. */
+export type IdentitiesOf = (request: FastifyRequest) => IdentityDirectory;
+
 /** The family that answers a bad token for this request: its `X-Mock-Scenario: token-errors=…`, else the setting. */
 export type TokenErrorsOf = (request: FastifyRequest) => TokenErrorFamily;
 
-export function tokenAuthenticator(secret: string, clock: Clock, tokenErrors: TokenErrorsOf = () => 'apig', identities?: () => IdentityDirectory) {
+export function tokenAuthenticator(secret: string, clock: Clock, tokenErrors: TokenErrorsOf = () => 'apig', identities?: IdentitiesOf) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const claims = verifyToken(request.headers['x-auth-token'] as string | undefined, secret, clock.now(), tokenErrors(request));
     // A token outlives nothing it was issued for: its user removed (or taken off the project) invalidates it.
-    if (identities && !identities().hasMember(claims.domain, claims.user, claims.projectId)) throw ApiError.of('ModelArts.0203');
+    if (identities && !identities(request).hasMember(claims.domain, claims.user, claims.projectId)) throw ApiError.of('ModelArts.0203');
     const { project_id: projectId } = request.params as { project_id: string };
     if (claims.projectId !== projectId) throw ApiError.of('ModelArts.4203');
     request.caller = { projectId, method: 'token', principal: `${claims.domain}/${claims.user}` };
@@ -56,13 +59,7 @@ export function tokenAuthenticator(secret: string, clock: Clock, tokenErrors: To
  * The two hooks of gateway authentication. A token wins when both are sent; with neither, the token check's
  * answer for a missing token (APIG.0301 `x-auth-token not found`, or ModelArts.4101 in the `modelarts` family).
  */
-export function gatewayAuthentication(options: {
-  tokenSecret: string;
-  clock: Clock;
-  signature: SignatureAuthenticator;
-  tokenErrors?: TokenErrorsOf;
-  identities?: () => IdentityDirectory;
-}) {
+export function gatewayAuthentication(options: { tokenSecret: string; clock: Clock; signature: SignatureAuthenticator; tokenErrors?: TokenErrorsOf; identities?: IdentitiesOf }) {
   const token = tokenAuthenticator(options.tokenSecret, options.clock, options.tokenErrors, options.identities);
   return {
     onRequest: async function authenticateToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -1,19 +1,33 @@
+import type { MaybePromise } from '../store/store.js';
+
+/** Gives a slot back; calling it again does nothing. */
+export type ReleaseSlot = () => void;
+
+/** Recognitions in flight per namespace, in memory (`ConcurrencyLimiter`) or shared by replicas (Redis). */
+export interface ConcurrencySlots {
+  /** A release function when `key` has fewer than `max` slots taken, else undefined. */
+  tryAcquire(key: string, max: number): MaybePromise<ReleaseSlot | undefined>;
+  /** Forgets one namespace's count, or every one (an admin reset). */
+  reset(namespace?: string): MaybePromise<void>;
+}
+
 /**
  * How many recognitions each key (a namespace) has in flight, refused past a maximum (ModelArts.4401). Pure
  * bookkeeping. The maximum may differ per key, since the admin API can change it for one namespace.
  */
-export class ConcurrencyLimiter {
+export class ConcurrencyLimiter implements ConcurrencySlots {
   private readonly inFlight = new Map<string, number>();
   private readonly maxFor: (key: string) => number;
 
-  constructor(max: number | ((key: string) => number)) {
+  /** `max` is the default of `tryAcquire`'s: one number, or one per key. */
+  constructor(max: number | ((key: string) => number) = Number.POSITIVE_INFINITY) {
     this.maxFor = typeof max === 'number' ? () => max : max;
   }
 
   /** A release function when a slot was free, or undefined when `key` is at its maximum. Release is idempotent. */
-  tryAcquire(key: string): (() => void) | undefined {
+  tryAcquire(key: string, max: number = this.maxFor(key)): ReleaseSlot | undefined {
     const current = this.inFlight.get(key) ?? 0;
-    if (current >= this.maxFor(key)) return undefined;
+    if (current >= max) return undefined;
     this.inFlight.set(key, current + 1);
     let released = false;
     return () => {
@@ -39,5 +53,10 @@ export class ConcurrencyLimiter {
 
   clear(): void {
     this.inFlight.clear();
+  }
+
+  reset(namespace?: string): void {
+    if (namespace === undefined) this.clear();
+    else this.delete(namespace);
   }
 }

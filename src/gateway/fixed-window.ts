@@ -3,6 +3,8 @@
  * in each window, the window starting at the key's first request. Pure arithmetic on numbers the caller passes,
  * so it runs on the injected clock.
  */
+import type { MaybePromise } from '../store/store.js';
+
 export interface WindowState {
   /** Requests counted in the current window, this one included. */
   count: number;
@@ -14,6 +16,16 @@ export interface WindowHit {
   state: WindowState;
   /** Milliseconds until the window ends. */
   ttl: number;
+}
+
+/** The throttle windows of every namespace, in memory (`FixedWindowCounter`) or shared by replicas (Redis). */
+export interface ThrottleWindows {
+  /** Counts one request of `key` at `now`. */
+  hit(key: string, now: number, windowMs: number): MaybePromise<WindowHit>;
+  /** The window as seen at `now`, without counting a request. */
+  peek(key: string, now: number, windowMs: number): MaybePromise<WindowHit>;
+  /** Forgets one namespace's window, or every one. */
+  reset(namespace?: string): MaybePromise<void>;
 }
 
 /** Counts one request at `now` against `previous` (undefined for a key never seen). */
@@ -36,7 +48,7 @@ export function peekWindow(previous: WindowState | undefined, now: number, windo
  * and each hit drops those it finds there (amortised O(1), never a walk over live windows). Past `maxKeys` live
  * windows the oldest is dropped too: that namespace starts a fresh window, which only ever lets it through sooner.
  */
-export class FixedWindowCounter {
+export class FixedWindowCounter implements ThrottleWindows {
   private readonly windows = new Map<string, WindowState>();
 
   constructor(private readonly maxKeys = 100_000) {}
@@ -61,6 +73,11 @@ export class FixedWindowCounter {
 
   clear(): void {
     this.windows.clear();
+  }
+
+  reset(namespace?: string): void {
+    if (namespace === undefined) this.clear();
+    else this.delete(namespace);
   }
 
   get size(): number {

@@ -1,6 +1,7 @@
 /**
  * Everything that stands between a client and an OCR backend, in the gateway's order:
- *   onRequest      a readable X-Mock-Namespace → token authentication, or the AK/SK checks that need no body
+ *   onRequest      a readable X-Mock-Namespace, whose settings are read once (GatewayView) → token authentication,
+ *                  or the AK/SK checks that need no body
  *                  (shape, known AK, date, lockout): all before the body is read
  *   preParsing     the body limit, by how the caller authenticates (ModelArts.4104)
  *   preValidation  AK/SK signature (over the raw body) → per-minute throttle (APIG.0308)
@@ -18,10 +19,23 @@ import { ApiError } from '../errors/catalogue.js';
 import { gatewayAuthentication, type SignatureAuthenticator } from './authenticate.js';
 import { limitBody, parseHeldBody } from './body.js';
 import { ConcurrencyLimiter } from './concurrency.js';
-import type { GatewayState } from './gateway-state.js';
+import type { GatewayState, GatewayView } from './gateway-state.js';
 import { concurrencyGuard, namespaceRateLimit } from './rate-limit.js';
 import { isSubscribed } from './subscriptions.js';
 import type { TokenErrorFamily } from './token.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's namespace settings and credentials, read once when it arrives (see `gatewayViewOf`). */
+    gatewayView?: GatewayView;
+  }
+}
+
+/** The settings a request was admitted under; only for requests the gateway's onRequest hooks have seen. */
+export function gatewayViewOf(request: FastifyRequest): GatewayView {
+  if (!request.gatewayView) throw new Error("gatewayViewOf: the gateway has not read this request's settings");
+  return request.gatewayView;
+}
 
 /** The API a route serves, as the gateway names it. */
 export interface GatewayApi {
@@ -83,7 +97,7 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
     clock,
     signature,
     tokenErrors: (request) => mock.tokenErrorsOf(request) ?? config.tokenErrors,
-    identities: () => state.identities(),
+    identities: (request) => gatewayViewOf(request).identities,
   });
   // A refusal worded by `X-Mock-Scenario: token-errors=…` is journaled as forced by the scenario.
   const authenticateToken: Hook = async (request, reply) => {
@@ -94,18 +108,22 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
       throw error;
     }
   };
-  const throttle = namespaceRateLimit(app, namespaceOf, (namespace) => state.settings(namespace).rateLimitPerMinute);
-  const slots = concurrencyGuard(state.concurrency);
-  // All namespaces together: a new X-Mock-Namespace per request must not queue unbounded work.
-  const backend = concurrencyGuard(new ConcurrencyLimiter(config.maxQueuedRecognitions));
+  const throttle = namespaceRateLimit(app, namespaceOf, (request) => gatewayViewOf(request).settings.rateLimitPerMinute);
+  const slots = concurrencyGuard(state.slots);
+  // All namespaces together, and this replica's alone: a new X-Mock-Namespace per request must not queue unbounded
+  // work on this process's OCR workers.
+  const backend = concurrencyGuard(new ConcurrencyLimiter());
 
   // A mistyped namespace would silently share counters and faults with others: refuse it, as a bad scenario is.
-  const checkNamespace: Hook = async (request) => {
+  // Then its settings are read once for every later step (one round trip when they are in Redis).
+  const readNamespace: Hook = async (request) => {
     const invalid = mock.invalidNamespace(request);
     if (invalid !== undefined) {
       request.log.warn({ namespace: invalid }, 'X-Mock-Namespace is not a valid name');
       throw ApiError.of('AIS.0101');
     }
+    const view = state.settings.view(namespaceOf(request));
+    request.gatewayView = view instanceof Promise ? await view : view;
   };
 
   // Token calls are held to ModelArts' 10 MB; signed calls to the gateway's 12 MB (the route's own limit).
@@ -117,20 +135,20 @@ export function createGateway(app: FastifyInstance, options: GatewayOptions): Ga
   const readBody: Hook = async (request) => parseHeldBody(request);
 
   return {
-    onRequest: [checkNamespace, authenticateToken],
+    onRequest: [readNamespace, authenticateToken],
     preParsing: [limitByCaller],
     bodyLimit,
     preValidation(route) {
       const checkSubscription: Hook = async (request) => {
         const { project_id: projectId } = request.params as { project_id: string };
-        const { subscriptions } = state.settings(namespaceOf(request));
+        const { subscriptions } = gatewayViewOf(request).settings;
         if (!isSubscribed(subscriptions, projectId, route.api)) throw ApiError.of('ModelArts.4204', { api: route.title });
       };
       return [auth.preValidation, throttle, checkSubscription, mock.scenario(route), readBody];
     },
     withSlot: (request, work) =>
-      slots(namespaceOf(request), () =>
-        backend('*', work).catch((error: unknown) => {
+      slots(namespaceOf(request), gatewayViewOf(request).settings.maxConcurrentPerProject, () =>
+        backend('*', config.maxQueuedRecognitions, work).catch((error: unknown) => {
           if (error instanceof ApiError && error.code === 'ModelArts.4401') request.log.warn('maxQueuedRecognitions reached');
           throw error;
         }),

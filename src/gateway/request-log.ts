@@ -15,7 +15,7 @@ export function logDropped(request: FastifyRequest): void {
   request.log.info({ method: request.method, url: request.url, forcedBy }, `${request.method} ${request.url} dropped (forced by ${forcedBy})`);
 }
 
-/** Register before the journal: its onResponse hook clears `request.mock`, where the error code is kept. */
+/** One line per answered request, with the vendor error code and what forced it (kept in `request.mock`). */
 export function registerRequestLog(app: FastifyInstance): void {
   // At debug, also when a request arrives: what is in flight when a client hangs or a shutdown waits.
   app.addHook('onRequest', async (request) => {

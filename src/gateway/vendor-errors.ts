@@ -8,6 +8,14 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Type } from '@sinclair/typebox';
 import { ApiError, toEnvelope, type ErrorCode } from '../errors/catalogue.js';
 import { engineFailureToApiError } from '../errors/engine-failures.js';
+import { StoreUnavailableError } from '../store/store.js';
+
+/**
+ * What a vendor call answers while the shared state store (Redis) is unreachable: the gateway could not get an
+ * answer from what stands behind it (502). Not ModelArts.4403, which already means this replica is shutting down,
+ * so a client can tell the two apart; both clear by themselves.
+ */
+export const STORE_UNAVAILABLE_CODE: ErrorCode = 'ModelArts.4503';
 
 /** The vendor error envelope, shared by every vendor route's response schemas. */
 export const ErrorEnvelopeSchema = Type.Object(
@@ -39,6 +47,11 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
 
 export function toApiError(error: FastifyError | Error): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError) {
+    const unavailable = ApiError.of(STORE_UNAVAILABLE_CODE);
+    unavailable.cause = error.cause;
+    return unavailable;
+  }
   const engineFailure = engineFailureToApiError(error);
   if (engineFailure) return engineFailure;
   const fastifyError = error as FastifyError;
@@ -108,7 +121,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (apiError) {
       // The cause says why, e.g. which address a URL resolved to; the client only ever sees the vendor row.
       const cause = apiError.cause instanceof Error ? apiError.cause.message : apiError.cause;
-      request.log.debug({ error_code: apiError.code, ...(cause !== undefined ? { cause } : {}) }, apiError.message);
+      const level = error instanceof StoreUnavailableError ? 'warn' : 'debug';
+      request.log[level]({ error_code: apiError.code, ...(cause !== undefined ? { cause } : {}) }, apiError.message);
       return sendApiError(reply, apiError);
     }
     request.log.error({ err: error }, 'unexpected error');

@@ -9,6 +9,7 @@ export const ADMIN_ERRORS = {
   'not-found': { status: 404, title: 'No such admin resource.' },
   'unsupported-media-type': { status: 415, title: 'Admin requests with a body must send it as application/json.' },
   internal: { status: 500, title: 'The admin API failed unexpectedly.' },
+  'store-unavailable': { status: 503, title: 'The shared state store (Redis) is unreachable.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type AdminErrorCode = keyof typeof ADMIN_ERRORS;

@@ -32,7 +32,8 @@ import {
   type ConfigView,
 } from './admin-schemas.js';
 import { NAMESPACE_SETTING_KEYS } from '../config.js';
-import type { GatewayState } from '../gateway/gateway-state.js';
+import type { GatewayState, ServerSettings } from '../gateway/gateway-state.js';
+import { StoreUnavailableError } from '../store/store.js';
 import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
 import { sha256Hex } from './outcomes.js';
@@ -84,9 +85,9 @@ function scopeOf(request: FastifyRequest): string | undefined {
   return header;
 }
 
-function configView(state: GatewayState, namespace: string | undefined): ConfigView {
-  if (namespace !== undefined) return { namespace, ...structuredClone(state.settings(namespace)) } as ConfigView;
-  const server = state.serverSettings();
+async function configView(state: GatewayState, namespace: string | undefined): Promise<ConfigView> {
+  if (namespace !== undefined) return { namespace, ...structuredClone((await state.settings.view(namespace)).settings) } as ConfigView;
+  const server = await state.settings.server();
   return {
     namespace: null,
     ...server,
@@ -102,7 +103,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     if (error instanceof AdminError) adminError = error;
     else if (error.validation) adminError = new AdminError('bad-request', `${error.validationContext ?? 'request'} ${error.message}`);
     else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) adminError = new AdminError('bad-request', error.message);
-    else {
+    else if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'admin API: the state store is unreachable');
+      adminError = new AdminError('store-unavailable', `${error.dependency} is unreachable; the call changed nothing it could not write`);
+    } else {
       request.log.error({ err: error }, 'admin API failed');
       adminError = new AdminError('internal');
     }
@@ -155,11 +159,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
       ...(status !== undefined ? { status: Number(status) } : {}),
       ...(limit !== undefined ? { limit: Number(limit) } : {}),
     };
-    return { entries: mock.journal.list(filter) };
+    return { entries: await mock.journal.list(filter) };
   });
 
   app.delete('/journal', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => ({
-    removed: mock.journal.clear(scopeOf(request)),
+    removed: await mock.journal.clear(scopeOf(request)),
   }));
 
   // ---- faults and stubs: cleared and removed alike ----
@@ -169,11 +173,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
     ['stubs', 'stub'],
   ] as const) {
     app.delete(`/${kind}`, { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => ({
-      removed: mock.clear(kind, scopeOf(request)),
+      removed: await mock[kind].clear(scopeOf(request)),
     }));
 
     app.delete(`/${kind}/:id`, { schema: { hide: true, tags, params: IdParams, querystring: ScopeQuery, response: { 200: Removed, ...adminErrorResponses } } }, async (request) => {
-      if (!mock.remove(kind, scopeOf(request), request.params.id)) throw new AdminError('not-found', `no ${singular} ${request.params.id} in this scope`);
+      if (!(await mock[kind].remove(scopeOf(request), request.params.id))) throw new AdminError('not-found', `no ${singular} ${request.params.id} in this scope`);
       return { removed: 1 };
     });
   }
@@ -181,7 +185,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
   // ---- faults ----
 
   app.get('/faults', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: FaultList, ...adminErrorResponses } } }, async (request) => ({
-    faults: mock.list('faults', scopeOf(request)),
+    faults: await mock.faults.list(scopeOf(request)),
   }));
 
   app.post(
@@ -193,14 +197,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         throw new AdminError('bad-request', 'a fault needs at least one of error, delayMs, jitterMs or drop');
       }
       if (spec.match?.api !== undefined) knownApi(spec.match.api);
-      return reply.code(201).send(mock.addFault(scopeOf(request), spec));
+      return reply.code(201).send(await mock.faults.add(scopeOf(request), spec));
     },
   );
 
   // ---- stubs ----
 
   app.get('/stubs', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: StubList, ...adminErrorResponses } } }, async (request) => ({
-    stubs: mock.list('stubs', scopeOf(request)),
+    stubs: await mock.stubs.list(scopeOf(request)),
   }));
 
   app.post(
@@ -228,7 +232,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
         const first = Value.Errors(schema, result).First();
         throw new AdminError('bad-request', `result does not fit the ${api} result schema: ${first?.path || '/'} ${first?.message ?? ''}`.trim());
       }
-      return reply.code(201).send(mock.addStub(scopeOf(request), { api, imageSha256: hash as string, result }));
+      return reply.code(201).send(await mock.stubs.add(scopeOf(request), { api, imageSha256: hash as string, result }));
     },
   );
 
@@ -245,13 +249,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
       const namespace = scopeOf(request);
       const patch = request.body;
       if (namespace === undefined) {
-        gateway.updateServer(patch as Parameters<GatewayState['updateServer']>[0]);
+        await gateway.settings.updateServer(patch as Partial<ServerSettings>);
       } else {
         const serverOnly = Object.keys(patch).filter((key) => !(NAMESPACE_SETTING_KEYS as readonly string[]).includes(key));
         if (serverOnly.length > 0) {
           throw new AdminError('bad-request', `${serverOnly.join(', ')} can only be set server-wide (without a namespace)`);
         }
-        gateway.updateNamespace(namespace, patch);
+        await gateway.settings.updateNamespace(namespace, patch);
       }
       return configView(gateway, namespace);
     },
@@ -261,8 +265,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRouteOptions> = async (
 
   app.post('/reset', { schema: { hide: true, tags, querystring: ScopeQuery, response: { 200: ResetResult, ...adminErrorResponses } } }, async (request) => {
     const namespace = scopeOf(request);
-    gateway.reset(namespace);
-    mock.reset(namespace);
+    await gateway.reset(namespace);
+    await mock.reset(namespace);
     return { reset: namespace ?? '*' };
   });
 };

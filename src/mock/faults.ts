@@ -51,6 +51,12 @@ export function matches(fault: FaultSpec, facts: RequestFacts, phase: FaultPhase
   return true;
 }
 
+/** Whether `fault` hits this request: it matches, and its probability (drawn by `sample`, only if it has one) spares it not. */
+export function applies(fault: FaultSpec, facts: RequestFacts, phase: FaultPhase, sample: () => number): boolean {
+  if (!matches(fault, facts, phase)) return false;
+  return fault.probability === undefined || fault.probability >= 1 || sample() < fault.probability;
+}
+
 /** The outcome a fault gives one request; `jitter` is a draw in [0, 1). */
 export function outcomeOf(fault: FaultSpec, jitter: number): Outcome {
   const outcome: Outcome = {};
@@ -68,8 +74,7 @@ export class FaultBook extends Book<FaultSpec, Fault> {
    */
   take(facts: RequestFacts, phase: FaultPhase, sample: () => number): Fault | undefined {
     for (const fault of this.items) {
-      if (!matches(fault, facts, phase)) continue;
-      if (fault.probability !== undefined && fault.probability < 1 && !(sample() < fault.probability)) continue;
+      if (!applies(fault, facts, phase, sample)) continue;
       fault.hits += 1;
       if (fault.times !== undefined && fault.hits >= fault.times) this.remove(fault.id);
       return { ...fault };

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_NAMESPACE, NAMESPACE_HEADER, projectOfPath, resolveNamespace } from './namespace.js';
-import type { Journal } from './journal.js';
+import type { JournalStore } from './journal.js';
 import type { Clock } from '../clock.js';
 
 export interface MockRequest {
@@ -19,6 +19,8 @@ export interface MockRequest {
   forcedBy: string | null;
   errorCode: string | null;
   dropped: boolean;
+  /** Its entry has been written (a dropped request may still see onSend or onResponse when its socket closes). */
+  journaled: boolean;
 }
 
 declare module 'fastify' {
@@ -52,7 +54,7 @@ export interface Journaling {
   dropped(request: FastifyRequest): void;
 }
 
-export function registerJournal(app: FastifyInstance, { journal, clock }: { journal: Journal; clock: Clock }): Journaling {
+export function registerJournal(app: FastifyInstance, { journal, clock }: { journal: JournalStore; clock: Clock }): Journaling {
   app.addHook('onRequest', async (request) => {
     if (!isJournaled(request.url)) return;
     const params = request.params as { project_id?: string } | undefined;
@@ -68,15 +70,15 @@ export function registerJournal(app: FastifyInstance, { journal, clock }: { jour
       forcedBy: null,
       errorCode: null,
       dropped: false,
+      journaled: false,
     };
   });
 
   const record = (request: FastifyRequest, status: number | null) => {
     const mock = request.mock;
-    if (!mock) return;
-    // Written once: a dropped request may still see onResponse when its socket closes.
-    request.mock = undefined;
-    journal.record({
+    if (!mock || mock.journaled) return;
+    mock.journaled = true;
+    const written = journal.record({
       requestId: String(request.id),
       time: new Date(mock.started).toISOString(),
       method: request.method,
@@ -92,13 +94,20 @@ export function registerJournal(app: FastifyInstance, { journal, clock }: { jour
       forcedBy: mock.forcedBy,
       dropped: mock.dropped,
     });
+    // A shared journal is written before the answer leaves, so a client that reads it next (from any replica) finds
+    // the entry, in the order the answers went out. An unreachable store loses the entry, not the answer.
+    return written instanceof Promise ? written.catch((error: unknown) => request.log.warn({ err: error }, 'journal entry not written')) : undefined;
   };
 
-  app.addHook('onResponse', async (request, reply) => record(request, request.mock?.dropped ? null : reply.statusCode));
+  app.addHook('onSend', async (request, reply, payload) => {
+    const written = record(request, reply.statusCode);
+    if (written) await written;
+    return payload;
+  });
   return {
     dropped(request) {
       if (request.mock) request.mock.dropped = true;
-      record(request, null);
+      void record(request, null);
     },
   };
 }

@@ -2,6 +2,8 @@
  * The request journal: what the gateway received and answered, for tests to assert on. Bounded (the oldest entries
  * go first) and holding no secrets: never a token, a signature or image bytes, only the image's SHA-256.
  */
+import type { MaybePromise } from '../store/store.js';
+
 export type AuthMethod = 'token' | 'aksk';
 
 export interface JournalEntry {
@@ -58,7 +60,22 @@ export function passes(entry: JournalEntry, filter: JournalFilter): boolean {
   return true;
 }
 
-export class Journal {
+/** The journal in memory (`Journal`) or shared by replicas (Redis), in the order requests were answered. */
+export interface JournalStore {
+  record(entry: JournalEntry): MaybePromise<void>;
+  /** Oldest first. */
+  list(filter?: JournalFilter): MaybePromise<JournalEntry[]>;
+  /** Removes one namespace's entries, or all; returns how many went. */
+  clear(namespace?: string): MaybePromise<number>;
+}
+
+/** Only the most recent `limit` of the entries that pass the filter, oldest first. */
+export function select(entries: JournalEntry[], filter: JournalFilter): JournalEntry[] {
+  const kept = entries.filter((entry) => passes(entry, filter));
+  return filter.limit !== undefined ? kept.slice(-filter.limit) : kept;
+}
+
+export class Journal implements JournalStore {
   private entries: JournalEntry[] = [];
 
   constructor(private readonly maxEntries: number) {}
@@ -73,8 +90,7 @@ export class Journal {
 
   /** Oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const kept = this.entries.slice(-this.maxEntries).filter((entry) => passes(entry, filter));
-    return (filter.limit !== undefined ? kept.slice(-filter.limit) : kept).map((entry) => ({ ...entry }));
+    return select(this.entries.slice(-this.maxEntries), filter).map((entry) => ({ ...entry }));
   }
 
   /** Removes one namespace's entries, or all; returns how many went. */

@@ -26,8 +26,8 @@ export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(re
 
 export interface ScenarioOptions {
   state: MockState;
-  /** The namespace's per-minute limit, which a forced APIG.0308 names. */
-  rateLimitOf: (namespace: string) => number;
+  /** The request's namespace's per-minute limit, which a forced APIG.0308 names. */
+  rateLimitOf: (request: FastifyRequest) => number;
   random: RandomSource;
   sleep: Sleeper;
   journaling: Journaling;
@@ -52,7 +52,7 @@ export async function applyOutcome(request: FastifyRequest, reply: FastifyReply,
     return true;
   }
   if (outcome.error) {
-    const limit = options.rateLimitOf(namespaceOf(request));
+    const limit = options.rateLimitOf(request);
     throw forcedError(outcome.error, { api: route.title, limit });
   }
   return false;
@@ -106,7 +106,8 @@ export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
       request.log.debug({ scenario }, 'scenario forces an outcome');
     } else {
       const project = (request.params as { project_id: string }).project_id;
-      const fault = options.state.takeFault(namespaceOf(request), { api: route.api, project }, 'request', sample);
+      const taken = options.state.faults.take(namespaceOf(request), { api: route.api, project }, 'request', sample);
+      const fault = taken instanceof Promise ? await taken : taken;
       if (!fault) return;
       markForced(request, fault.id);
       outcome = fromFault(fault, options);
@@ -130,13 +131,15 @@ export function imageHook(options: ScenarioOptions) {
     if (request.mock) request.mock.imageSha256 = imageSha256;
     if (!request.mock?.forcedBy) {
       const project = (request.params as { project_id: string }).project_id;
-      const fault = options.state.takeFault(namespace, { api: route.api, project, imageSha256 }, 'image', sample);
+      const taken = options.state.faults.take(namespace, { api: route.api, project, imageSha256 }, 'image', sample);
+      const fault = taken instanceof Promise ? await taken : taken;
       if (fault) {
         markForced(request, fault.id);
         if (await applyOutcome(request, reply, fromFault(fault, options), route, options)) return { kind: 'dropped' };
       }
     }
-    const stub = options.state.takeStub(namespace, route.api, imageSha256);
+    const found = options.state.stubs.take(namespace, route.api, imageSha256);
+    const stub = found instanceof Promise ? await found : found;
     if (!stub) return { kind: 'recognise' };
     if (!request.mock?.forcedBy) markForced(request, stub.id);
     return { kind: 'stub', result: stub.result };

@@ -16,9 +16,14 @@ export interface StubSpec {
 /** `hits`: requests this stub has answered so far. */
 export interface Stub extends StubSpec, Entry {}
 
+/** A stub as stored: its hash in lower case, as requests' hashes are. */
+export function normaliseStub(spec: StubSpec): StubSpec {
+  return { ...spec, imageSha256: spec.imageSha256.toLowerCase() };
+}
+
 export class StubBook extends Book<StubSpec, Stub> {
   constructor() {
-    super((spec) => ({ ...spec, imageSha256: spec.imageSha256.toLowerCase() }));
+    super(normaliseStub);
   }
 
   /** The most recently added stub for this API and image (a newer stub overrides an older one), its hit counted. */

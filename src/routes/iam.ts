@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { issueToken } from '../gateway/token.js';
 import { stableId, type IdentityDirectory } from '../gateway/identities.js';
+import { StoreUnavailableError, type MaybePromise } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { iamError, type IamErrorKind } from '../errors/iam-catalogue.js';
@@ -54,7 +55,7 @@ export interface IamRouteOptions {
   config: Readonly<Config>;
   clock: Clock;
   /** Read per request: the admin API may replace the identities at run time. */
-  identities: () => IdentityDirectory;
+  identities: () => MaybePromise<IdentityDirectory>;
   /** Token ids; from the seeded stream when `seed` is set, so tokens are reproducible. */
   tokenId: () => string;
 }
@@ -72,6 +73,10 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
   const failures = new FixedWindowCounter();
   // IAM is not behind the OCR gateway: its errors use Keystone's shape, not the vendor envelope.
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'token request refused: the state store is unreachable');
+      return refuse(reply, 'service-unavailable');
+    }
     request.log.debug({ err: error.message }, 'token request refused');
     return refuse(reply, error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : 'malformed-body');
   });
@@ -83,7 +88,7 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         summary: 'Issue an IAM token (password method)',
         tags: ['IAM'],
         body: TokenRequest,
-        response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError, 429: IamError },
+        response: { 201: TokenResponse, 400: IamError, 401: IamError, 413: IamError, 429: IamError, 503: IamError },
       },
       config: { api: 'iam' },
     },
@@ -99,7 +104,8 @@ export const iamRoutes: FastifyPluginAsyncTypebox<IamRouteOptions> = async (app,
         request.log.warn({ user: user.name, domain: user.domain.name }, 'IAM login throttled after repeated failures');
         return refuse(reply.header('Retry-After', String(Math.max(1, Math.ceil(throttled.ttl / 1000)))), 'too-many-failures');
       }
-      const directory = identities();
+      const found = identities();
+      const directory = found instanceof Promise ? await found : found;
       const identity = directory.authenticate(user.domain.name, user.name, user.password);
       if (!identity) {
         failures.hit(failureKey, clock.now(), MINUTE_MS);

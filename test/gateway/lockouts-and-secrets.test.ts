@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { SERVER_WIDE_LOCKOUT } from '../../src/gateway/gateway-state.js';
+import { SERVER_WIDE_LOCKOUT } from '../../src/gateway/lockouts.js';
 import { IdentityDirectory } from '../../src/gateway/identities.js';
 import { FixedWindowCounter } from '../../src/gateway/fixed-window.js';
 import { mrzEngine, SPECIMEN_IMAGE, vendorSignedRequest } from '../helpers/aksk.js';

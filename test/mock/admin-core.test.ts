@@ -6,6 +6,7 @@ import { randomSource } from '../../src/random-source.js';
 import { FaultBook, outcomeOf } from '../../src/mock/faults.js';
 import { parseDuration, parseScenario, ScenarioSyntaxError } from '../../src/mock/scenario.js';
 import { StubBook } from '../../src/mock/stubs.js';
+import { journalEntry } from '../helpers/journal.js';
 
 const HASH = 'ab'.repeat(32);
 
@@ -79,22 +80,7 @@ describe('StubBook', () => {
 });
 
 describe('Journal', () => {
-  const entry = (n: number, namespace = 'a'): JournalEntry => ({
-    requestId: `r${n}`,
-    time: '2026-01-01T00:00:00.000Z',
-    method: 'POST',
-    path: '/v2/p/ocr/passport',
-    namespace,
-    project: 'p',
-    api: 'passport',
-    authMethod: 'token',
-    status: n % 2 ? 200 : 400,
-    errorCode: n % 2 ? null : 'AIS.0101',
-    latencyMs: 0,
-    imageSha256: null,
-    forcedBy: null,
-    dropped: false,
-  });
+  const entry = (n: number, namespace = 'a'): JournalEntry => journalEntry({ requestId: `r${n}`, namespace, status: n % 2 ? 200 : 400, errorCode: n % 2 ? null : 'AIS.0101' });
 
   it('keeps the newest entries up to its bound, oldest first', () => {
     const journal = new Journal(10);

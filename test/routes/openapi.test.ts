@@ -44,7 +44,7 @@ describe('OpenAPI document and Swagger UI', () => {
     const { post } = (await openapi()).paths['/v3/auth/tokens'];
     expect(post.tags).toEqual(['IAM']);
     expect(post.requestBody.content['application/json'].schema.properties.auth.required).toEqual(['identity', 'scope']);
-    expect(Object.keys(post.responses)).toEqual(['201', '400', '401', '413', '429']);
+    expect(Object.keys(post.responses)).toEqual(['201', '400', '401', '413', '429', '503']);
     expect(post.responses['201'].content['application/json'].schema.properties.token.required).toContain('expires_at');
   });
 
