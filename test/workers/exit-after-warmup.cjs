@@ -1,0 +1,20 @@
+/*
+ * A tesseract.js worker thread that answers its recognitions, then exits just after answering the second one: the
+ * last read of its boot warm-up. Only the first thread to get there does so: it writes the marker file named by
+ * OCR_MOCK_TEST_EXIT_MARKER, so its replacement works normally.
+ */
+const { parentPort } = require('node:worker_threads');
+const { existsSync, writeFileSync } = require('node:fs');
+
+const marker = process.env.OCR_MOCK_TEST_EXIT_MARKER;
+let recognitions = 0;
+const post = parentPort.postMessage.bind(parentPort);
+parentPort.postMessage = (packet) => {
+  post(packet);
+  if (packet?.action === 'recognize' && packet.status === 'resolve' && ++recognitions === 2 && marker && !existsSync(marker)) {
+    writeFileSync(marker, 'exited');
+    // After the answer is on its way: the pool sees the warm-up succeed, then the thread gone.
+    setImmediate(() => process.exit(3));
+  }
+};
+require(require.resolve('tesseract.js/src/worker-script/node/index.js'));
