@@ -58,7 +58,15 @@ export async function startServer(options: StartOptions, defaults: Partial<Confi
     await ownEngine?.close();
     throw error;
   }
-  if (ownEngine) app.addHook('onClose', async () => ownEngine.close());
+  if (ownEngine) {
+    app.addHook('onClose', async () => ownEngine.close());
+    // Ready comes with one warm worker per language; this says when the others have caught up.
+    if (config.warmup)
+      void ownEngine.whenAllWarm().then(
+        () => app?.log.info({ warmedWorkers: ownEngine.warmedWorkers }, 'every OCR worker is warm'),
+        () => undefined,
+      );
+  }
   await app.listen({ port: config.port, host: config.host });
   if (waitUntilWarm && config.warmup) await app.ocrEngine.warm();
   const address = app.server.address();
