@@ -321,6 +321,8 @@ class WorkerPool {
 
   private async recognizeOn(slot: Slot, request: OcrRequest): Promise<OcrResult> {
     const worker = await slot.worker;
+    // Closed while the worker was being awaited: it is terminated, and tesseract.js would fail with a TypeError.
+    if (this.closed) throw new EngineError('closed');
     await worker.setParameters({
       tessedit_pageseg_mode: (request.psm ?? '3') as never,
       tessedit_char_whitelist: request.whitelist ?? '',
