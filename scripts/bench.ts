@@ -9,16 +9,19 @@
  *   3. passport throughput at concurrency 1, 2 and 4;
  *   4. one image sent repeatedly (a result cache, once there is one, shows as a cache hit);
  *   5. requests per second on the auth-error and throttled paths next to a bare fastify route (autocannon);
- *   6. `node dist/cli.js` start to ready, and its RSS with the pool up.
+ *   6. `node dist/cli.js` start to ready, the first passport request after ready against the next ones, and its RSS;
+ *   7. passport throughput at concurrency 4 with one OCR worker and with as many as cores;
+ *   8. `node dist/cli.js`'s RSS with every worker warm, then after 1 minute and after --mixed-minutes of mixed load.
  *
  * Options: --write (also write docs/benchmarks.md), --per-level N (images per level and table row, default 10; `all`),
  * --requests N (per concurrency level, default 24), --load-seconds N (per autocannon run, default 5),
- * --only a,b (sections: latency, ocr, throughput, repeat, errors, startup).
+ * --mixed-minutes N (the memory section's load, default 10), --only a,b (sections: latency, ocr, throughput, repeat,
+ * errors, startup, scaling, memory).
  * Progress goes to stderr, the tables to stdout.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { availableParallelism, cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -37,7 +40,7 @@ import { nativeVersion, sameModelTessdata, timeNative } from './bench/native.js'
 import { ensureBuilt, memoryOf, ROOT, startCli, stopCli } from './bench/startup.js';
 import { median, ms, percentile, perSecond, ratio, sum, table, unionLength, verdict } from './bench/stats.js';
 
-const SECTIONS = ['latency', 'ocr', 'throughput', 'repeat', 'errors', 'startup'] as const;
+const SECTIONS = ['latency', 'ocr', 'throughput', 'repeat', 'errors', 'startup', 'scaling', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: options } = parseArgs({
@@ -46,13 +49,16 @@ const { values: options } = parseArgs({
     'per-level': { type: 'string', default: '10' },
     requests: { type: 'string', default: '24' },
     'load-seconds': { type: 'string', default: '5' },
+    'mixed-minutes': { type: 'string', default: '10' },
     only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (options.help) {
-  console.log('npm run bench -- [--write] [--per-level N|all] [--requests N] [--load-seconds N] [--only latency,ocr,throughput,repeat,errors,startup]');
+  console.log(
+    'npm run bench -- [--write] [--per-level N|all] [--requests N] [--load-seconds N] [--mixed-minutes N] [--only latency,ocr,throughput,repeat,errors,startup,scaling,memory]',
+  );
   process.exit(0);
 }
 
@@ -65,6 +71,7 @@ function positiveInteger(name: string, raw: string | undefined): number {
 const PER_LEVEL = options['per-level'] === 'all' ? Number.MAX_SAFE_INTEGER : positiveInteger('per-level', options['per-level']);
 const THROUGHPUT_REQUESTS = positiveInteger('requests', options.requests);
 const LOAD_SECONDS = positiveInteger('load-seconds', options['load-seconds']);
+const MIXED_MINUTES = positiveInteger('mixed-minutes', options['mixed-minutes']);
 const CONCURRENCY_LEVELS = [1, 2, 4] as const;
 const WARMUP_REQUESTS = 3;
 const REPEATS = 5;
@@ -74,8 +81,11 @@ const STARTUP_RUNS = 3;
 /** The native CLI's start-up is timed on a blank image before every this many images. */
 const NATIVE_STARTUP_EVERY = 4;
 const LOAD_CONNECTIONS = 10;
-/** The whole run is stopped after this, whatever hangs. */
-const OVERALL_LIMIT_MS = 15 * 60_000;
+/**
+ * The whole run is stopped after this, whatever hangs: the sections besides the mixed load take about 10 minutes on an
+ * idle 2-core machine, and over 15 on a loaded one.
+ */
+const OVERALL_LIMIT_MS = (30 + MIXED_MINUTES) * 60_000;
 
 const only = options.only?.split(',').map((s) => s.trim());
 for (const name of only ?? []) {
@@ -483,11 +493,33 @@ async function measureErrorPaths(mainServer: MockServer): Promise<string[][]> {
 // ---------------------------------------------------------------------------------------------------------------
 // 6. Start to ready, RSS
 
+/** Warm sends of the same image after the first, whose median the first request is compared with. */
+const WARM_SENDS_AFTER_FIRST = 5;
+
+/**
+ * The first passport request after /health said 200, and the same image sent again (new bytes each time, so none is
+ * a cache hit): a warm-up that leaves work for the first client shows as a first send slower than the rest.
+ */
+async function firstAfterReady(url: string, image: BenchImage): Promise<{ first: number; warm: number }> {
+  const token = await getToken(url);
+  const send = async (nonce: string) => {
+    const answer = await post(`${url}${ocrPath('passport')}`, uniqueBody(image, nonce), { 'x-auth-token': token });
+    if (answer.status !== 200) throw new Error(`passport after ready answered ${answer.status} ${answer.errorCode ?? ''}`);
+    return answer.ms;
+  };
+  const first = await send('first after ready');
+  const warm: number[] = [];
+  for (let i = 0; i < WARM_SENDS_AFTER_FIRST; i++) warm.push(await send(`warm ${i}`));
+  return { first, warm: median(warm) };
+}
+
 async function measureStartup(passport: ApiSample | undefined): Promise<string[][]> {
   const built = ensureBuilt();
   if (built) notes.push(`Start to ready: ${built}`);
   const ready: number[] = [];
   const listening: number[] = [];
+  const firstRatios: { first: number; warm: number }[] = [];
+  const image = passport?.images[0];
   let memory: { atReady?: ReturnType<typeof memoryOf>; afterRequests?: ReturnType<typeof memoryOf> } = {};
   for (let run = 0; run < STARTUP_RUNS; run++) {
     progress(`start to ready: run ${run + 1} of ${STARTUP_RUNS}`);
@@ -495,31 +527,139 @@ async function measureStartup(passport: ApiSample | undefined): Promise<string[]
     try {
       ready.push(started.readyMs);
       listening.push(started.listeningMs);
-      if (run === STARTUP_RUNS - 1) {
-        const pid = started.child.pid ?? 0;
-        const atReady = memoryOf(pid);
-        const token = await getToken(started.url);
-        for (const image of (passport?.images ?? []).slice(0, 3)) {
-          await post(`${started.url}${ocrPath('passport')}`, image.body, { 'x-auth-token': token });
-        }
-        memory = { atReady, afterRequests: memoryOf(pid) };
-      }
+      const pid = started.child.pid ?? 0;
+      const atReady = memoryOf(pid);
+      if (image) firstRatios.push(await firstAfterReady(started.url, image));
+      if (run === STARTUP_RUNS - 1) memory = { atReady, afterRequests: memoryOf(pid) };
     } finally {
       await stopCli(started.child);
     }
   }
   const p50 = median(ready);
   const rss = memory.afterRequests?.rss ?? Number.NaN;
+  const ratios = firstRatios.map((r) => r.first / r.warm);
+  const worst = ratios.length ? Math.max(...ratios) : Number.NaN;
   return [
     ['spawn → first 200 from /health', `${ms(p50)} ms (runs: ${ready.map(ms).join(', ')})`, verdict('≤ 1500 ms', p50 <= 1500)],
     ['spawn → port open (log line)', `${ms(median(listening))} ms`, ''],
+    [
+      `first passport request after ready ÷ p50 of the next ${WARM_SENDS_AFTER_FIRST} (${image?.name ?? 'no image'})`,
+      ratios.length ? `${ratio(worst)} worst (runs: ${firstRatios.map((r) => `${ms(r.first)} ÷ ${ms(r.warm)} ms`).join(', ')})` : '–',
+      verdict('≤ 1.50×', ratios.length ? worst <= 1.5 : undefined),
+    ],
     ['RSS at ready', memory.atReady ? `${Math.round(memory.atReady.rss)} MB` : '–', ''],
     [
-      `RSS after ${Math.min(3, passport?.images.length ?? 0)} passport requests`,
+      `RSS after ${image ? 1 + WARM_SENDS_AFTER_FIRST : 0} passport requests`,
       Number.isFinite(rss) ? `${Math.round(rss)} MB (peak ${Math.round(memory.afterRequests?.peak ?? Number.NaN)} MB)` : '–',
       verdict('≤ 400 MB', Number.isFinite(rss) ? rss <= 400 : undefined),
     ],
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 7. Throughput with one worker and with as many as cores
+
+const SCALING_CONCURRENCY = 4;
+
+/** Passport requests per second at concurrency 4, every one a copy new to the server, on a server with `workers`. */
+async function passportRate(passport: ApiSample, workers: number): Promise<number> {
+  const server = await startMockServer({ port: 0, config: { logLevel: 'silent', rateLimitPerMinute: 1_000_000, ocrWorkers: workers } });
+  try {
+    await (server.app.ocrEngine as TesseractEngine).whenAllWarm();
+    const token = await getToken(server.url);
+    const url = `${server.url}${ocrPath('passport')}`;
+    const bodies = Array.from({ length: THROUGHPUT_REQUESTS }, (_, i) => uniqueBody(passport.images[i % passport.images.length] as BenchImage, `scaling ${workers} ${i}`));
+    const started = performance.now();
+    const results = await runPool(THROUGHPUT_REQUESTS, SCALING_CONCURRENCY, (i) => post(url, bodies[i] ?? '', { 'x-auth-token': token }));
+    const refused = results.filter((r) => r.status !== 200).length;
+    if (refused > 0) notes.push(`Scaling: ${refused} of ${results.length} requests with ${workers} worker(s) were not answered 200.`);
+    return results.length / ((performance.now() - started) / 1000);
+  } finally {
+    await server.close();
+  }
+}
+
+async function measureScaling(passport: ApiSample): Promise<string[][]> {
+  const cores = availableParallelism();
+  progress(`scaling: ${THROUGHPUT_REQUESTS} passport requests at concurrency ${SCALING_CONCURRENCY}, 1 worker`);
+  const one = await passportRate(passport, 1);
+  progress(`scaling: the same with ${cores} workers`);
+  const many = await passportRate(passport, cores);
+  const gain = many / one;
+  return [
+    ['1', perSecond(one), '', ''],
+    [String(cores), perSecond(many), ratio(gain), verdict('≥ 1.80×', cores > 1 ? gain >= 1.8 : undefined)],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 8. Memory with every pool warm, and under a long mixed load
+
+const MIXED_CONCURRENCY = 2;
+
+interface MixedRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The mixed load's i-th request: every API's images in turn; one in eight without a token (refused), one in four a
+ * repeat (a cache hit), the others copies new to the server (recognised).
+ */
+function mixedRequest(base: string, token: string, images: { api: string; image: BenchImage }[], i: number): MixedRequest {
+  const { api, image } = images[i % images.length] as { api: string; image: BenchImage };
+  const url = `${base}${ocrPath(api)}`;
+  if (i % 8 === 7) return { url, body: image.body, headers: {} };
+  return { url, body: i % 4 === 3 ? image.body : uniqueBody(image, `mixed ${i}`), headers: { 'x-auth-token': token } };
+}
+
+async function measureMemory(samples: ApiSample[]): Promise<string[][]> {
+  const built = ensureBuilt();
+  if (built) notes.push(`Memory: ${built}`);
+  const started = await startCli();
+  try {
+    await started.logged(/every OCR worker is warm/);
+    const pid = started.child.pid ?? 0;
+    const warm = memoryOf(pid);
+    const token = await getToken(started.url);
+    const images = samples.flatMap((s) => s.images.map((image) => ({ api: s.api, image })));
+    const marks = [...new Set([1, MIXED_MINUTES])].map((minutes) => ({ minutes, at: performance.now() + minutes * 60_000 }));
+    const taken: { minutes: number; memory: ReturnType<typeof memoryOf>; requests: number }[] = [];
+    const end = marks[marks.length - 1]?.at ?? performance.now();
+    let sent = 0;
+    let failed = 0;
+    const lane = async () => {
+      while (performance.now() < end) {
+        const request = mixedRequest(started.url, token, images, sent++);
+        const answer = await post(request.url, request.body, request.headers);
+        if (answer.status >= 500) failed++;
+        const due = marks.find((mark) => !taken.some((t) => t.minutes === mark.minutes) && performance.now() >= mark.at);
+        if (due) {
+          taken.push({ minutes: due.minutes, memory: memoryOf(pid), requests: sent });
+          progress(`memory: ${due.minutes} min of mixed load, ${sent} requests`);
+        }
+      }
+    };
+    progress(`memory: ${MIXED_MINUTES} min of mixed load at concurrency ${MIXED_CONCURRENCY}`);
+    await Promise.all(Array.from({ length: MIXED_CONCURRENCY }, lane));
+    if (failed > 0) notes.push(`Memory: ${failed} requests of the mixed load were answered 5xx.`);
+    const mb = (memory: ReturnType<typeof memoryOf>) => (memory ? `${Math.round(memory.rss)} MB` : '–');
+    const first = taken[0]?.memory?.rss ?? Number.NaN;
+    const last = taken[taken.length - 1]?.memory?.rss ?? Number.NaN;
+    const growth = (last - first) / first;
+    return [
+      ['every worker warm, before any request', mb(warm), verdict('≤ 300 MB', warm ? warm.rss <= 300 : undefined)],
+      ...taken.map((t) => [`after ${t.minutes} min of mixed load (${t.requests} requests)`, `${mb(t.memory)} (peak ${Math.round(t.memory?.peak ?? Number.NaN)} MB)`, '']),
+      [
+        `change from 1 to ${MIXED_MINUTES} min`,
+        Number.isFinite(growth) ? `${growth >= 0 ? '+' : ''}${Math.round(100 * growth)}%` : '–',
+        verdict('flat (within ±10%)', Number.isFinite(growth) ? Math.abs(growth) <= 0.1 : undefined),
+      ],
+    ];
+  } finally {
+    await stopCli(started.child);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -575,6 +715,11 @@ if (runs('latency') || runs('throughput') || runs('repeat') || runs('errors')) {
   }
   await server?.close();
 }
+
+let scalingRows: string[][] = [];
+if (runs('scaling') && passport) scalingRows = await attempt('scaling', [], () => measureScaling(passport));
+let memoryRows: string[][] = [];
+if (runs('memory')) memoryRows = await attempt('memory', [], () => measureMemory(samples));
 
 let comparison: OcrComparison = { engine: new Map(), native: new Map(), nativeStartup: Number.NaN };
 if (runs('ocr')) {
@@ -680,6 +825,25 @@ if (runs('startup')) {
   );
 }
 
+if (runs('scaling')) {
+  section(
+    'Throughput: one OCR worker against as many as cores',
+    `${THROUGHPUT_REQUESTS} passport requests at concurrency ${SCALING_CONCURRENCY}, each a copy new to the server, on a server ` +
+      'started with `ocrWorkers` 1 and then with as many as cores (`os.availableParallelism()`), every worker warm first.\n\n' +
+      table(['ocrWorkers', 'requests/s', 'gain over 1 worker', 'target'], scalingRows),
+  );
+}
+
+if (runs('memory')) {
+  section(
+    'Memory under a long mixed load (`node dist/cli.js`)',
+    'VmRSS of the process (tesseract.js workers are threads of it) once every worker has warmed (its log line says so), ' +
+      `then during ${MIXED_MINUTES} minute${MIXED_MINUTES === 1 ? '' : 's'} of requests at concurrency ${MIXED_CONCURRENCY} over every API's images: one in eight ` +
+      'without a token (refused), one in four a repeat (a cache hit), the others copies new to the server.\n\n' +
+      table(['when', 'RSS', 'target'], memoryRows),
+  );
+}
+
 if (notes.length > 0) section('Notes', notes.map((n) => `- ${n}`).join('\n'));
 report.push(`Run took ${Math.round((performance.now() - benchStarted) / 1000)} s.\n`);
 
@@ -692,8 +856,8 @@ if (options.write) {
     '',
     'Written by `npm run bench -- --write` (scripts/bench.ts); every figure below comes from the one run recorded here.',
     'Targets are those of issue 5. `npm run bench` prints the same tables without writing this file;',
-    '`--only latency,ocr,throughput,repeat,errors,startup` runs some sections, `--per-level all` sends every clean and',
-    'medium fixture. Latency, throughput and the engine breakdown are measured on the server exactly as',
+    '`--only latency,ocr,throughput,repeat,errors,startup,scaling,memory` runs some sections, `--per-level all` sends every',
+    'clean and medium fixture. Latency, throughput and the engine breakdown are measured on the server exactly as',
     '`startMockServer` builds it (default worker pool), except for a raised per-minute limit so the run is never',
     'throttled.',
     '',

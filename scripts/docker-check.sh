@@ -26,9 +26,10 @@ cd "$(dirname "$0")/.."
 IMAGE=localhost/ocr-mock:check
 CONTAINER=ocr-mock-check
 SIZE_BUDGET_MB=60        # the image's own layers, above the base
-# Container start to /health 200. /health turns 200 only once every OCR pool (English and Arabic) has read a real
-# image (issue 17: ready means fast), which costs a few seconds on 2 cores; issue 14's 2 s holds without that
-# warm-up (OCR_MOCK_WARMUP=false). The check fails past this bound and prints the figure either way.
+# Container start to /health 200. /health turns 200 only once one worker of each OCR pool (English and Arabic) has
+# read real images (issue 17: ready means fast); issue 14 asks for 2 s with that warm-up on an idle 2-core machine,
+# which the machines this ran on were never idle enough to show (README). The check fails past this bound and prints
+# the figure either way.
 READY_TARGET_MS=8000
 READY_TIMEOUT_MS=60000   # give up waiting for /health
 STOP_BUDGET_MS=2000      # SIGTERM to exit

@@ -21,7 +21,7 @@ import { registerRateLimiting } from './gateway/rate-limit.js';
 import { registerRequestLog } from './gateway/request-log.js';
 import { urlFetcher } from './image/fetch-url.js';
 import type { OcrEngine } from './ocr/engine.js';
-import { TesseractEngine } from './ocr/tesseract-engine.js';
+import { configuredEngine } from './ocr/configured-engine.js';
 import { randomSource } from './random-source.js';
 import { DOCUMENT_TYPES } from './recognition/registry.js';
 import { ADMIN_PREFIX, adminRoutes, isAdminPath } from './mock/admin-routes.js';
@@ -80,14 +80,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const random = randomSource(config.seed);
   const requestIds = random.stream('request-id');
   const ownsEngine = !options.engine;
-  const engine: OcrEngine =
-    options.engine ??
-    new TesseractEngine({
-      workers: config.ocrWorkers,
-      timeoutMs: config.ocrTimeoutMs,
-      // Replaced at once; logged here, since the engine knows no logger.
-      onWorkerDeath: (lang, cause) => app.log.error({ lang, cause }, 'OCR worker died; its job failed and it is being replaced'),
-    });
+  const engine: OcrEngine = options.engine ?? configuredEngine(config, () => app.log);
 
   const app = Fastify({
     logger: {
@@ -121,6 +114,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // The router's own refusals (a bad percent-escape, an over-long path parameter) get the vendor envelope too.
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // The workers load their models and warm on other cores while the routes below register on this one.
+  if (config.warmup) void engine.warm().catch((error: unknown) => app.log.error({ err: error }, 'OCR engine failed to start'));
 
   // In this process, or in Redis shared with other replicas (`stateStore`).
   const stores = await openStateStores(config, () => clock.now(), app.log);
@@ -241,11 +237,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }
   });
 
-  if (config.warmup) {
-    app.addHook('onReady', async () => {
-      void engine.warm().catch((error: unknown) => app.log.error({ err: error }, 'OCR engine failed to start'));
-    });
-  }
   if (ownsEngine) app.addHook('onClose', async () => engine.close());
   return app;
 }

@@ -1,8 +1,9 @@
 /** Starting and stopping a listening server: used by the CLI and by test setups. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from './app.js';
+import type { AppOptions } from './app.js';
 import { AdminClient } from './client/admin-client.js';
 import { loadConfig, type Config } from './config.js';
+import { configuredEngine } from './ocr/configured-engine.js';
 
 export interface StartOptions extends Omit<AppOptions, 'config'> {
   /** Port to listen on; 0 picks a free one. Defaults to the config's port. */
@@ -44,7 +45,28 @@ export async function startServer(options: StartOptions, defaults: Partial<Confi
     defaults,
     overrides: { ...overrides, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}) },
   });
-  const app = await buildApp({ ...appOptions, config });
+  // The engine starts before the app's modules load (./app.js, imported only now) and its routes register: those take
+  // this thread for about a second, during which the OCR workers load their models and warm on the other cores.
+  let app: FastifyInstance | undefined;
+  const ownEngine = appOptions.engine ? undefined : configuredEngine(config, () => app?.log);
+  // Failures are logged by the app, which asks for the same warm-up.
+  if (ownEngine && config.warmup) ownEngine.warm().catch(() => undefined);
+  try {
+    const { buildApp } = await import('./app.js');
+    app = await buildApp({ ...appOptions, config, ...(ownEngine ? { engine: ownEngine } : {}) });
+  } catch (error) {
+    await ownEngine?.close();
+    throw error;
+  }
+  if (ownEngine) {
+    app.addHook('onClose', async () => ownEngine.close());
+    // Ready comes with one warm worker per language; this says when the others have caught up.
+    if (config.warmup)
+      void ownEngine.whenAllWarm().then(
+        () => app?.log.info({ warmedWorkers: ownEngine.warmedWorkers }, 'every OCR worker is warm'),
+        () => undefined,
+      );
+  }
   await app.listen({ port: config.port, host: config.host });
   if (waitUntilWarm && config.warmup) await app.ocrEngine.warm();
   const address = app.server.address();

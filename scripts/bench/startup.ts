@@ -50,6 +50,8 @@ export interface StartedCli {
   readyMs: number;
   /** Spawn to the listening log line (the port is open, the OCR pool may still be starting). */
   listeningMs: number;
+  /** Resolves when the server logs a line matching `pattern` (or has logged one already). */
+  logged(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,12 +91,19 @@ export async function startCli(env: Record<string, string> = {}): Promise<Starte
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  const logged = async (pattern: RegExp, timeoutMs = READY_DEADLINE_MS) => {
+    const since = performance.now();
+    while (!pattern.test(output)) {
+      if (exited || performance.now() - since > timeoutMs) throw new Error(`node dist/cli.js never logged ${pattern}: ${output.slice(-500)}`);
+      await sleep(POLL_MS);
+    }
+  };
   child.on('exit', (code, signal) => {
     exited = `exited ${code ?? signal}`;
   });
   while (performance.now() - started < READY_DEADLINE_MS) {
     if (exited) throw new Error(`node dist/cli.js ${exited} before it was ready: ${output.slice(-500)}`);
-    if (url && (await healthy(url))) return { child, url, readyMs: performance.now() - started, listeningMs };
+    if (url && (await healthy(url))) return { child, url, readyMs: performance.now() - started, listeningMs, logged };
     await sleep(POLL_MS);
   }
   await stopCli(child);

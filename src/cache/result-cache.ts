@@ -1,9 +1,10 @@
 /**
- * A bounded LRU of recognition results keyed by content: sha256 of the image bytes, the API and any request
+ * A bounded LRU of recognition answers keyed by content: sha256 of the image bytes, the API and any request
  * options that change the answer (the ID card's side). Re-sending the same image — common in test suites — then
- * costs a hash instead of an OCR run. Bounded both in entries and in the bytes the results take as JSON.
+ * costs a lookup instead of an OCR run. It keeps the answer as the JSON text that was sent, so a hit is sent as it
+ * is: no copy, no serialisation. Bounded both in entries and in the bytes of that text.
  */
-import { createHash } from 'node:crypto';
+import { imageSha256 } from '../image/digest.js';
 
 export interface ResultCacheOptions {
   maxEntries: number;
@@ -11,17 +12,16 @@ export interface ResultCacheOptions {
 }
 
 interface Entry {
-  value: unknown;
+  json: string;
   bytes: number;
 }
 
 export function resultCacheKey(api: string, image: Uint8Array, options: Record<string, unknown>): string {
-  const hash = createHash('sha256').update(image).digest('hex');
   const extras = Object.keys(options)
     .sort()
     .map((k) => `${k}=${JSON.stringify(options[k])}`)
     .join('&');
-  return `${api}:${hash}:${extras}`;
+  return `${api}:${imageSha256(image)}:${extras}`;
 }
 
 export class ResultCache {
@@ -33,7 +33,8 @@ export class ResultCache {
 
   constructor(private readonly options: ResultCacheOptions) {}
 
-  get<T>(key: string): T | undefined {
+  /** The answer's JSON text, as `set` was given it. */
+  get(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) {
       this.misses++;
@@ -42,20 +43,19 @@ export class ResultCache {
     this.hits++;
     this.entries.delete(key);
     this.entries.set(key, entry);
-    // Callers get their own copy: a result handed out must not be changed in the cache through it.
-    return structuredClone(entry.value) as T;
+    return entry.json;
   }
 
-  set(key: string, value: unknown): void {
+  set(key: string, json: string): void {
     if (this.options.maxEntries === 0) return;
-    const bytes = Buffer.byteLength(JSON.stringify(value));
+    const bytes = Buffer.byteLength(json);
     if (bytes > this.options.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous) {
       this.bytes -= previous.bytes;
       this.entries.delete(key);
     }
-    this.entries.set(key, { value: structuredClone(value), bytes });
+    this.entries.set(key, { json, bytes });
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;

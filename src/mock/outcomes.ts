@@ -6,7 +6,6 @@
  *   - once the image bytes are known: faults matching its SHA-256, then stubs (a stored answer, no recognition).
  * One forced outcome per request: the header wins over faults, and an earlier fault over a later one.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MockState } from './mock-state.js';
 import { ApiError } from '../errors/catalogue.js';
@@ -17,6 +16,7 @@ import type { TokenErrorFamily } from '../gateway/token.js';
 import { forcedError, forcesOutcome, parseScenario, ScenarioSyntaxError, type Outcome } from './scenario.js';
 import { namespaceOf, type Journaling } from './journal-hooks.js';
 import { logDropped } from '../gateway/request-log.js';
+import { imageSha256 } from '../image/digest.js';
 
 export const SCENARIO_HEADER = 'x-mock-scenario';
 
@@ -118,9 +118,8 @@ export function scenarioHook(route: RouteApi, options: ScenarioOptions): Hook {
   };
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+/** Shared with the result cache, so that one request's image is hashed once. */
+export const sha256Hex = imageSha256;
 
 /** The second moment, once the image is decoded: journal its hash, apply a fault for it, answer from a stub. */
 export function imageHook(options: ScenarioOptions) {

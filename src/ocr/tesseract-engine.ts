@@ -32,6 +32,8 @@ interface Slot extends Running {
   busy: boolean;
   /** Jobs run since this worker started: a worker that ran none has nothing to give back. */
   used: number;
+  /** Its thread died or it is wedged: it takes no further job and is replaced once free. */
+  dead: boolean;
 }
 
 interface Job {
@@ -120,6 +122,8 @@ class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private closed = false;
+  /** What a worker reads before it takes jobs, once `warmFirst` has been called; replacements read it too. */
+  private warmup: OcrRequest[] | undefined;
   /** Workers replaced after a timeout or crash. */
   replacements = 0;
   /** Worker threads that died (threw or exited) while the pool was open. */
@@ -136,8 +140,9 @@ class WorkerPool {
     private readonly options: Pick<TesseractEngineOptions, 'workerPath' | 'onWorkerDeath' | 'recycleIdleMs'> = {},
   ) {}
 
-  private spawn(): Running {
-    return startWorker(this.lang, {
+  /** Starts a worker in `slot` (a new slot when none is given), watching its thread for as long as it holds the slot. */
+  private spawnInto(slot: Slot = { busy: false, used: 0, dead: false } as Slot): Slot {
+    const running = startWorker(this.lang, {
       ...this.options,
       onWorkerDeath: (lang, cause) => {
         if (this.closed) return;
@@ -145,40 +150,79 @@ class WorkerPool {
         this.options.onWorkerDeath?.(lang, cause);
       },
     });
+    Object.assign(slot, running, { used: 0, dead: false });
+    // A thread that dies between jobs (or just after its last one) must not stay in the slot for the next job to find.
+    running.died.catch(() => {
+      if (slot.died !== running.died || this.closed) return;
+      slot.dead = true;
+      if (!slot.busy) this.release(slot);
+    });
+    return slot;
+  }
+
+  /** A fresh worker in the slot; it warms before taking jobs when the pool warms its workers and `warm` allows. */
+  private replace(slot: Slot, counter: 'replacements' | 'recycled', warm = true): void {
+    const old = slot.retire;
+    this.spawnInto(slot);
+    this[counter]++;
+    old();
+    if (warm && this.warmup) void this.warmSlot(slot, this.warmup);
+  }
+
+  /** The slot's job (or warm-up) is over: a dead worker gives way to a fresh one, then the queue moves on. */
+  private release(slot: Slot, warmReplacement = true): void {
+    slot.busy = false;
+    if (slot.dead && !this.closed) this.replace(slot, 'replacements', warmReplacement);
+    this.dispatch();
   }
 
   /** Starts every worker; resolves when all can take jobs. */
   async start(): Promise<void> {
-    while (this.slots.length < this.size) this.slots.push({ ...this.spawn(), busy: false, used: 0 });
+    while (this.slots.length < this.size) this.slots.push(this.spawnInto());
     await Promise.all(this.slots.map((s) => s.worker));
   }
 
   /**
-   * Starts every worker and has each read the warm-up requests once, outside the queue and its timeout (a cold worker's first
-   * recognition is legitimately slow). Jobs that arrive meanwhile wait for the worker to finish.
+   * The slot's worker reads the warm-up requests, outside the queue and its timeout (a cold worker's first
+   * recognition is legitimately slow), busy meanwhile: jobs wait for a warm worker rather than take a cold one.
    */
-  async warm(requests: OcrRequest[]): Promise<void> {
-    await this.start();
-    await Promise.all(
-      this.slots.map(async (slot) => {
-        slot.busy = true;
-        try {
-          // A thread that dies while warming is replaced, as in a job; the replacement warms on its first job.
-          for (const request of requests) await Promise.race([this.recognizeOn(slot, request), slot.died]);
-          this.warmedWorkers++;
-        } catch {
-          if (!this.closed) {
-            const old = slot.retire;
-            Object.assign(slot, this.spawn());
-            this.replacements++;
-            old();
-          }
-        } finally {
-          slot.busy = false;
-          this.dispatch();
-        }
-      }),
-    );
+  private async warmSlot(slot: Slot, requests: OcrRequest[]): Promise<void> {
+    slot.busy = true;
+    let failed = false;
+    try {
+      for (const request of requests) await Promise.race([this.recognizeOn(slot, request), slot.died]);
+      this.warmedWorkers++;
+    } catch {
+      // Dead while warming: replaced, and the replacement warms on its first job, so that a worker that cannot
+      // warm is not restarted for ever.
+      slot.dead = true;
+      failed = true;
+    } finally {
+      this.release(slot, !failed);
+    }
+  }
+
+  /**
+   * Starts the first worker and warms it: resolves then, so that the server can say it is ready while the other
+   * workers have not yet taken the CPU from it. `warmRest` starts and warms the others.
+   */
+  async warmFirst(requests: OcrRequest[]): Promise<void> {
+    this.warmup = requests;
+    if (this.slots.length === 0) this.slots.push(this.spawnInto());
+    await Promise.all(this.slots.filter((slot) => !slot.busy).map((slot) => this.warmSlot(slot, requests)));
+  }
+
+  /** Starts the workers `warmFirst` left out and warms them; each takes jobs once warm. */
+  async warmRest(): Promise<void> {
+    const requests = this.warmup;
+    if (!requests || this.closed) return;
+    const added: Slot[] = [];
+    while (this.slots.length < this.size) {
+      const slot = this.spawnInto();
+      this.slots.push(slot);
+      added.push(slot);
+    }
+    await Promise.all(added.map((slot) => this.warmSlot(slot, requests)));
   }
 
   /** Workers that have done their warm-up recognition. */
@@ -220,16 +264,13 @@ class WorkerPool {
   private dispatch(): void {
     clearTimeout(this.idleTimer);
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || slot.dead) continue;
       const job = this.queue.shift();
       if (!job) break;
       job.detach?.();
       slot.busy = true;
       slot.used++;
-      void this.execute(slot, job).finally(() => {
-        slot.busy = false;
-        this.dispatch();
-      });
+      void this.execute(slot, job).finally(() => this.release(slot));
     }
     const recycleMs = this.options.recycleIdleMs ?? RECYCLE_IDLE_MS;
     if (recycleMs > 0 && !this.closed && this.queue.length === 0 && this.slots.every((slot) => !slot.busy)) {
@@ -243,10 +284,7 @@ class WorkerPool {
     if (this.closed) return;
     for (const slot of this.slots) {
       if (slot.busy || slot.used === 0) continue;
-      const old = slot.retire;
-      Object.assign(slot, this.spawn(), { used: 0 });
-      this.recycled++;
-      old();
+      this.replace(slot, 'recycled');
     }
   }
 
@@ -271,13 +309,8 @@ class WorkerPool {
     try {
       job.resolve(await settled);
     } catch (error) {
-      // A worker that timed out or crashed may be wedged: replace it rather than reuse it (unless closing).
-      if (!this.closed) {
-        const old = slot.retire;
-        Object.assign(slot, this.spawn());
-        this.replacements++;
-        old();
-      }
+      // A worker that timed out or crashed may be wedged: replaced (by `release`) rather than reused.
+      slot.dead = true;
       job.reject(error instanceof EngineError ? error : new EngineError('failed', { cause: error }));
     } finally {
       clearTimeout(timer);
@@ -288,6 +321,8 @@ class WorkerPool {
 
   private async recognizeOn(slot: Slot, request: OcrRequest): Promise<OcrResult> {
     const worker = await slot.worker;
+    // Closed while the worker was being awaited: it is terminated, and tesseract.js would fail with a TypeError.
+    if (this.closed) throw new EngineError('closed');
     await worker.setParameters({
       tessedit_pageseg_mode: (request.psm ?? '3') as never,
       tessedit_char_whitelist: request.whitelist ?? '',
@@ -311,6 +346,7 @@ export class TesseractEngine implements OcrEngine {
   private readonly pools: Record<OcrLanguage, WorkerPool>;
   private warmed = false;
   private warming: Promise<void> | undefined;
+  private warmingRest: Promise<void> | undefined;
 
   constructor(options: TesseractEngineOptions) {
     const { workerPath, onWorkerDeath, recycleIdleMs } = options;
@@ -330,15 +366,17 @@ export class TesseractEngine implements OcrEngine {
   }
 
   /**
-   * Every pool (English and Arabic) starts, and every worker does one real recognition, so the first request
-   * after ready is as fast as the next: starting a worker alone leaves the model's first run, seconds on a busy
-   * machine, to the first client.
+   * Every pool (English and Arabic) starts a worker that does real recognitions, so the first request after ready is
+   * as fast as the next: starting a worker alone leaves the model's first run, seconds on a busy machine, to the first
+   * client. Resolves once each language has one warm worker; the other workers start only then (they would take the
+   * CPU from the first ones) and warm in the background, taking no job until warm (`whenAllWarm`).
    */
   warm(): Promise<void> {
     // Once, however many callers wait (the app at boot, startMockServer); a failed warm-up may be tried again.
-    this.warming ??= Promise.all((Object.keys(this.pools) as OcrLanguage[]).map(async (lang) => this.pools[lang].warm(await warmupRequests(lang)))).then(
+    this.warming ??= Promise.all(this.languages.map(async (lang) => this.pools[lang].warmFirst(await warmupRequests(lang)))).then(
       () => {
         this.warmed = true;
+        this.warmingRest = Promise.all(this.languages.map((lang) => this.pools[lang].warmRest())).then(() => undefined);
       },
       (error: unknown) => {
         this.warming = undefined;
@@ -346,6 +384,16 @@ export class TesseractEngine implements OcrEngine {
       },
     );
     return this.warming;
+  }
+
+  /** Resolves once every worker of every pool is warm (after `warm`). */
+  async whenAllWarm(): Promise<void> {
+    await this.warm();
+    await this.warmingRest;
+  }
+
+  private get languages(): OcrLanguage[] {
+    return Object.keys(this.pools) as OcrLanguage[];
   }
 
   /** Workers warmed by a recognition, per language. */

@@ -41,6 +41,11 @@ function givenUp(reply: FastifyReply, timeoutMs: number): AbortSignal {
   return controller.signal;
 }
 
+/** JSON text with a JSON type is sent as it is: fastify serialises only objects. */
+function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
 function requestSchema(document: DocumentType): TObject {
   return Type.Object({
     image: Type.Optional(Type.String({ description: 'Base64 of the image file, at most 10 MB, no data: prefix' })),
@@ -106,8 +111,8 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
           if (verdict.kind === 'dropped') return reply;
           if (verdict.kind === 'stub') return { result: verdict.result };
           const key = resultCacheKey(document.api, bytes, extra);
-          const cached = cache.get<Record<string, unknown>>(key);
-          if (cached) return { result: cached };
+          const cached = cache.get(key);
+          if (cached !== undefined) return sendJsonText(reply, cached);
           const signal = givenUp(reply, timeoutMs);
           const prepared = await PreparedImage.from(checkImage(bytes, document.limits));
           // Given up, the request answers ModelArts.4402 whatever the recogniser made of its failed engine calls.
@@ -116,8 +121,10 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<OcrRouteOptions> = async (app,
             .catch((error: unknown) => Promise.reject(signal.aborted ? signal.reason : error));
           // The answer does not wait for a call already running when the request is given up.
           const result = await Promise.race([recognition, rejectOnAbort(signal)]);
-          cache.set(key, result);
-          return { result };
+          // Serialised once, by the route's response schema (fast-json-stringify: text), for this answer and every hit after it.
+          const json = reply.serialize({ result }) as string;
+          cache.set(key, json);
+          return sendJsonText(reply, json);
         });
       },
     );

@@ -92,3 +92,39 @@ describe('a worker thread that throws during the boot warm-up', () => {
     }
   });
 });
+
+describe('a worker thread that exits just after its warm-up', () => {
+  it('does not stay in its slot: the pool replaces it, and the next recognition is answered, not failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocr-mock-exit-warm-'));
+    process.env.OCR_MOCK_TEST_EXIT_MARKER = join(dir, 'exited');
+    let died: () => void = () => undefined;
+    const death = new Promise<void>((resolve) => {
+      died = resolve;
+    });
+    const engine = realEngine({
+      workers: 1,
+      arabicWorkers: 1,
+      timeoutMs: TIMEOUT_MS,
+      workerPath: fileURLToPath(new URL('../workers/exit-after-warmup.cjs', import.meta.url)),
+      onWorkerDeath: () => died(),
+    });
+    try {
+      await engine.warm();
+      expect(engine.isWarm()).toBe(true);
+      await death;
+      const { WARMUP_IMAGES } = await import('../../src/ocr/warmup-images.js');
+      const english = await engine.recognize({ image: WARMUP_IMAGES.eng, psm: '6', whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<' });
+      expect(english.text).toContain('XN7223721');
+      const arabic = await engine.recognize({ image: WARMUP_IMAGES.ara, lang: 'ara', psm: '7' });
+      expect(arabic.text).toContain('حداد');
+      expect([engine.deaths, engine.replacements]).toEqual([1, 1]);
+      // The replacement (of whichever language got there first) read the warm-up before taking a job: 2 + 1 warmed.
+      const { eng, ara } = engine.warmedWorkers;
+      expect(eng + ara).toBe(3);
+    } finally {
+      await engine.close();
+      delete process.env.OCR_MOCK_TEST_EXIT_MARKER;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
