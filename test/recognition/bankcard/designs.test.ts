@@ -58,8 +58,8 @@ describe('bank cards of held-back designs', () => {
   });
 
   // Open: tesseract's English model hardly knows OCR-A's 4, 6 and 8 (read as y, k, "aka"). Glyph shapes now read
-  // OCR-A numbers on one line (the held-back cards above and the tuning design ocra-shadow), but this upright
-  // card's four lines are still not read whole. Remove `.fails` when they are.
+  // the tuning design's one-line OCR-A numbers (ocra-shadow), but this upright card's four lines are still not
+  // read whole. Remove `.fails` when they are.
   it.fails('read the OCR-A number of that upright card', async () => {
     const { result, expected } = await read('portrait-ocra', { card_number: '4556737586899855' }, { seed: 33 });
     expect(result.card_number).toBe(expected.card_number);
