@@ -259,8 +259,11 @@ function fieldCandidates(
     .slice(0, limit);
 }
 
-/** OCR-B pairs too alike for the shape grid to tell apart: a shape's vote between them counts for nothing. */
-const SHAPE_BLIND = [new Set(['O', '0', 'D', 'Q']), new Set(['I', '1'])];
+/**
+ * Characters OCR-B draws nearly alike, in groups: OCR swaps them even when sure, and the shape grid cannot tell
+ * them apart either (a shape's vote within a group counts for nothing).
+ */
+const CLOSE_TWIN_GROUPS: readonly ReadonlySet<string>[] = [new Set(['O', '0', 'D', 'Q']), new Set(['I', '1'])];
 
 /**
  * What a reading costs for each character its glyph's shape contradicts, by the shape's confidence. Twice that
@@ -270,7 +273,7 @@ function shapeDisagreement(chars: readonly string[], looked: readonly (Looked | 
   let cost = 0;
   chars.forEach((char, i) => {
     const look = looked[i];
-    if (!look || look.char === char || SHAPE_BLIND.some((pair) => pair.has(char) && pair.has(look.char))) return;
+    if (!look || look.char === char || CLOSE_TWIN_GROUPS.some((group) => group.has(char) && group.has(look.char))) return;
     cost += (CHECK_BLIND[char] === look.char ? SHAPE_COST.blindDisagreement : SHAPE_COST.disagreement) * look.confidence;
   });
   return cost;
@@ -308,7 +311,7 @@ function lookedAt(cells: Cell[][], positions: readonly (readonly [number, number
 /** Letters and digits OCR-B prints alike, paired: the check digit tells them apart, and any number of them may be misread. */
 const SHAPE_TWINS: Record<string, string> = { O: '0', '0': 'O', D: '0', Q: '0', I: '1', '1': 'I', B: '8', '8': 'B', S: '5', '5': 'S', Z: '2', '2': 'Z', G: '6', '6': 'G' };
 /** OCR-B draws these nearly alike, and OCR swaps them even when sure; the other twins it tells apart when sure. */
-const CLOSE_TWINS = new Set(['O', '0', 'D', 'Q', 'I', '1']);
+const CLOSE_TWINS = new Set(CLOSE_TWIN_GROUPS.flatMap((group) => [...group]));
 /** At most this many ambiguous positions are enumerated (2^n readings). */
 const MAX_TWIN_POSITIONS = 10;
 
