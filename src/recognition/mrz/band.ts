@@ -8,7 +8,7 @@ import { PageSegmentation, type BoundingBox, type OcrEngine, type OcrLine, type 
 import { CAP_HEIGHT_GLYPH, fitLine, median, union } from '../geometry.js';
 import { connectedComponents, inkMask } from '../toolkit/components.js';
 import { DIGITS } from '../toolkit/characters.js';
-import { matchGlyph, shapeOf } from '../toolkit/glyph-shapes.js';
+import { matchGlyphs, shapeOf } from '../toolkit/glyph-shapes.js';
 import type { MrzReading } from './correct.js';
 import { sharedFrame, symbolsToCells, textToCells, type Cell, type CellLooks } from './grid.js';
 import type { MrzLayout } from './layouts.js';
@@ -126,7 +126,7 @@ export function cellShapes(
     // Blur thickens strokes at the midpoint threshold; nearer the ink's level the glyph keeps its shape.
     const shape = glyphShape({ x0, y0, x1, y1 }, cx, advance, capHeight, (x, y) => level(x, y) < glyphThreshold);
     if (!shape) return { kind: 'glyph' };
-    return { kind: 'glyph', looks: { letter: matchGlyph(shape, LETTERS, OCR_B), digit: matchGlyph(shape, DIGITS, OCR_B), any: matchGlyph(shape, LETTERS + DIGITS, OCR_B) } };
+    return { kind: 'glyph', looks: matchGlyphs(shape, { letter: LETTERS, digit: DIGITS, any: LETTERS + DIGITS }, OCR_B) };
   });
 }
 

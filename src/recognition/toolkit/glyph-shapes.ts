@@ -103,26 +103,40 @@ export interface GlyphMatch {
   confidence: number;
 }
 
+export interface MatchOptions {
+  /** Only the templates of these faces (every face when not given). */
+  faces?: readonly string[];
+  /** The distance at which a shape counts as unlike any template (MAX_FIT_DISTANCE when not given). */
+  maxFit?: number;
+}
+
 /**
- * The character of `alphabet` a shape is likeliest to be: the nearest template, in any of `faces` (every face
- * when not given). Its confidence is the margin to the nearest template of another character; a shape near no
- * template at all (a letter among digits, a logo) scores low whatever the margin.
+ * The character of each alphabet a shape is likeliest to be: the nearest template of that alphabet, measured once
+ * for all of them. Its confidence is the margin to the nearest template of another character of the alphabet; a
+ * shape near no template at all (a letter among digits, a logo) scores low whatever the margin.
  */
-export function matchGlyph(shape: Float32Array, alphabet: string, options: { faces?: readonly string[]; maxFit?: number } = {}): GlyphMatch {
+export function matchGlyphs<K extends string>(shape: Float32Array, alphabets: Readonly<Record<K, string>>, options: MatchOptions = {}): Record<K, GlyphMatch> {
   const { faces, maxFit = MAX_FIT_DISTANCE } = options;
+  const wanted = Object.values<string>(alphabets).join('');
   const nearest = new Map<string, number>();
   for (const template of TEMPLATES) {
-    if (!alphabet.includes(template.char) || (faces && !faces.includes(template.face))) continue;
+    if (!wanted.includes(template.char) || (faces && !faces.includes(template.face))) continue;
     const d = distance(shape, template.shape);
     if (d < (nearest.get(template.char) ?? Number.POSITIVE_INFINITY)) nearest.set(template.char, d);
   }
-  const [best, second] = [...nearest].sort((a, b) => a[1] - b[1]);
-  if (!best) return { char: '', confidence: 0 };
-  const margin = second ? 1 - best[1] / Math.max(1e-6, second[1]) : 1;
-  // A distance this large means the glyph looks like none of the templates.
-  const fit = Math.max(0, 1 - best[1] / maxFit);
-  return { char: best[0], confidence: Math.min(1, margin * 1.6) * fit };
+  const matchIn = (alphabet: string): GlyphMatch => {
+    const [best, second] = [...nearest].filter(([char]) => alphabet.includes(char)).sort((a, b) => a[1] - b[1]);
+    if (!best) return { char: '', confidence: 0 };
+    const margin = second ? 1 - best[1] / Math.max(1e-6, second[1]) : 1;
+    // A distance this large means the glyph looks like none of the templates.
+    const fit = Math.max(0, 1 - best[1] / maxFit);
+    return { char: best[0], confidence: Math.min(1, margin * 1.6) * fit };
+  };
+  return Object.fromEntries(Object.entries<string>(alphabets).map(([key, alphabet]) => [key, matchIn(alphabet)])) as Record<K, GlyphMatch>;
 }
+
+/** The character of `alphabet` a shape is likeliest to be (matchGlyphs for one alphabet). */
+const matchGlyph = (shape: Float32Array, alphabet: string, options: MatchOptions = {}): GlyphMatch => matchGlyphs(shape, { only: alphabet }, options).only;
 
 export const matchDigit = (shape: Float32Array): GlyphMatch => matchGlyph(shape, DIGITS);
 
