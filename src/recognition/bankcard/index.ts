@@ -105,8 +105,9 @@ async function recognizeBankCard({ image: sent, engine }: RecognitionInput): Pro
   const numberRow = candidate.row;
   const cardRows = candidate.stacked ? [...pageRows.filter((r) => !candidate.stacked?.includes(r)), numberRow].sort((a, b) => a.bbox.y0 - b.bbox.y0) : pageRows;
 
-  // The glyphs' shapes: a reading independent of the engine's model, for faces it misreads.
-  const shapes = readNumberShapes(image, candidate);
+  // Readings taken while finding the number already weighed its glyphs' shapes; else they are read here: a reading
+  // independent of the engine's model, for faces it misreads.
+  const shapes = found.readings ? undefined : readNumberShapes(image, candidate);
   const [engineReadings, rows] = await Promise.all([
     found.readings ?? readNumberBand(image, engine, candidate).then((reading) => [candidate.reading, ...(reading ? [reading] : [])]),
     rereadDates(image, engine, cardRows, numberRow),
