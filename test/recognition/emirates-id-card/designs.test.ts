@@ -2,37 +2,14 @@
  * Emirates ID cards of designs held back from tuning, generated here (never committed), through
  * POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { capture } from '../../../src/fixtures/capture.js';
 import { EMIRATES_ID_DESIGNS, renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
 import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, realEngine, type TestApp } from '../../helpers/index.js';
-
-const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
-type Result = Record<string, string> & { confidence: Record<string, number> };
+import { emiratesIdApi } from './eid-api.js';
 
 describe('Emirates ID cards of held-back designs', () => {
-  let t: TestApp;
-  let token: string;
-  const engine = realEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
-  beforeAll(async () => {
-    t = await buildTestApp({ engine });
-    token = await getToken(t.app);
-  });
-
-  const send = (image: Buffer, side?: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: EID_PATH,
-      headers: { 'x-auth-token': token },
-      payload: { image: image.toString('base64'), ...(side !== undefined ? { side } : {}) },
-    });
-
-  async function recognise(image: Buffer, side?: string): Promise<Result> {
-    const response = await send(image, side);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json().result as Result;
-  }
+  const { send, recognise } = emiratesIdApi();
 
   it('declares at least five designs per side, two per side held back', () => {
     for (const side of ['front', 'back'] as const) {

@@ -1,42 +1,20 @@
 /** Emirates ID fixtures through POST /v2/{project_id}/ocr/emirates-id-card with the real tesseract.js engine. */
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderEmiratesId } from '../../../src/fixtures/emirates-id.js';
 import { SIDE_FIELDS } from '../../../src/recognition/emirates-id-card/index.js';
-import { buildTestApp, getToken, PROJECT_ID, realEngine, samplePng, type TestApp } from '../../helpers/index.js';
+import { samplePng } from '../../helpers/index.js';
+import { emiratesIdApi, type EidResult } from './eid-api.js';
 
-const EID_PATH = `/v2/${PROJECT_ID}/ocr/emirates-id-card`;
 const FOLDER = new URL('../../../fixtures/emirates-id-card/', import.meta.url);
 const fixture = (file: string) => readFileSync(new URL(file, FOLDER));
 const expectedOf = (file: string) => JSON.parse(readFileSync(new URL(file.replace(/\.(png|jpg)$/, '.json'), FOLDER), 'utf8')) as Record<string, string>;
 
-type Result = Record<string, string> & { confidence: Record<string, number> };
-
 describe('Emirates ID recognition through POST /v2/{project_id}/ocr/emirates-id-card', () => {
-  let t: TestApp;
-  let token: string;
-  const engine = realEngine({ workers: 1, arabicWorkers: 1, timeoutMs: 60_000 });
-  beforeAll(async () => {
-    t = await buildTestApp({ engine });
-    token = await getToken(t.app);
-  });
-
-  const send = (image: Buffer, side?: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: EID_PATH,
-      headers: { 'x-auth-token': token },
-      payload: { image: image.toString('base64'), ...(side !== undefined ? { side } : {}) },
-    });
-
-  async function recognise(image: Buffer, side?: string): Promise<Result> {
-    const response = await send(image, side);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json().result as Result;
-  }
+  const { send, recognise } = emiratesIdApi();
 
   /** Exactly the fields of the side read, as the fixture's expected JSON names them, each with a confidence. */
-  function expectFieldByField(result: Result, expected: Record<string, string>): void {
+  function expectFieldByField(result: EidResult, expected: Record<string, string>): void {
     const { confidence, ...fields } = result;
     const side = expected.side as 'front' | 'back';
     expect(Object.keys(fields).sort()).toEqual(['side', ...SIDE_FIELDS[side]].sort());
